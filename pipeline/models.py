@@ -1,0 +1,213 @@
+"""Records passed between the stages. Frozen dataclasses and StrEnums only: no I/O here.
+
+sources.toml → Source; discovery → Link; fetch → Fetched; extract → Extraction (with NormMention,
+DateMention, Relation); policy import → Policy; link → Match; editors → Decision.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from enum import StrEnum
+from typing import Any
+
+# The observatory started with Peru: its norm keys carry no country prefix (the foundation contract,
+# "DS|4|2021|JUS"). Every other country's keys are prefixed, "CO:DEC|1066|2015|", so a Colombian
+# decree never equals a Peruvian one with the same number.
+HOME_COUNTRY = "PE"
+
+
+def norm_key(country: str, type_: str, number: str, year: str, issuer: str) -> str:
+    """The normalized identity of a norm: TYPE|number|year|ISSUER (country-prefixed abroad)."""
+    core = f"{type_}|{number}|{year}|{issuer}"
+    country = country.upper()
+    return core if country in ("", HOME_COUNTRY) else f"{country}:{core}"
+
+
+@dataclass(frozen=True, eq=False)
+class NormMention:
+    """A legal norm named in a text. Compares (and hashes) by its key: two spellings are equal."""
+
+    type: str  # type code from the country's grammar: LEY, DS, RM, ..., DEC, RES
+    number: str  # without leading zeros: "4", "159", "31405"; non-numeric kept as printed, upper
+    year: str  # 4 digits, or "" when the text gives none
+    issuer: str  # upper case with inner separators kept: "JUS", "DP-PAD", "MINEM/DM"; or ""
+    raw: str  # the literal text of the mention
+    start: int  # span into the extracted text
+    end: int
+    display: str  # "Decreto Supremo N° 004-2021-JUS"
+    country: str = HOME_COUNTRY
+    flags: frozenset[str] = frozenset()  # e.g. issuer_unknown, year_malformed, other_language
+
+    @property
+    def key(self) -> str:
+        return norm_key(self.country, self.type, self.number, self.year, self.issuer)
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, NormMention) and self.key == other.key
+
+    def __hash__(self) -> int:
+        return hash(self.key)
+
+
+class RelationVerb(StrEnum):
+    MODIFIES = "modifies"
+    REPEALS = "repeals"
+    APPROVES = "approves"
+    REGULATES = "regulates"
+    EXTENDS = "extends"
+
+
+@dataclass(frozen=True)
+class Relation:
+    """An edge between norms: `source` (key, or "" when the acting norm is the document itself)
+    `verb` `target` (key), with the literal text that says so."""
+
+    source: str
+    verb: RelationVerb
+    target: str
+    raw: str
+    start: int
+    end: int
+
+
+class DateKind(StrEnum):
+    PUBLISHED = "published"  # the document's own publication date
+    ISSUED = "issued"  # a norm's issue (signature) date
+    GAZETTE = "gazette"  # a norm's publication date in the official gazette
+    MODIFIED = "modified"
+
+
+class DateMethod(StrEnum):
+    """How a date was found, from most to least reliable."""
+
+    LISTING = "listing"  # the gazette/feed/listing entry that linked the document
+    META = "meta"
+    JSONLD = "jsonld"
+    TIME = "time"  # <time datetime>
+    HTMLDATE = "htmldate"
+    TEXT = "text"  # a date phrase in the text ("Lima, 22 de abril de 2021")
+    URL = "url"
+    DATEPARSER = "dateparser"
+    EDITOR = "editor"
+
+
+@dataclass(frozen=True)
+class DateMention:
+    value: dt.date
+    kind: DateKind
+    method: DateMethod
+    raw: str = ""
+    start: int | None = None
+    end: int | None = None
+    norm: str = ""  # key of the norm this date belongs to (issued/gazette kinds)
+
+    def as_json(self) -> dict[str, Any]:
+        return {"date": self.value.isoformat(), "kind": self.kind.value, "method": self.method.value}
+
+
+@dataclass(frozen=True)
+class Extraction:
+    """What the extract stage makes of one document."""
+
+    url: str
+    title: str
+    language: str
+    text: str
+    published: DateMention | None
+    dates: tuple[DateMention, ...]
+    norms: tuple[NormMention, ...]
+    relations: tuple[Relation, ...]
+    summary: str
+    description: str = ""  # the page's meta description, kept as the summary's fallback
+    page_class: str = "ok"  # ok | blocked | not_found | empty: only "ok" documents are linked
+    extractor_version: str = ""
+
+
+class SourceKind(StrEnum):
+    POLICY_LINKS = "policy-links"
+    SITEMAP = "sitemap"
+
+
+@dataclass(frozen=True)
+class Source:
+    id: str
+    name: str
+    kind: SourceKind
+    url: str
+    language: str
+    country: str
+    enabled: bool = True
+    options: Mapping[str, Any] = field(default_factory=dict)
+    since: dt.date | None = None
+    expect_items_within_days: int | None = None
+    delay_seconds: float = 1.0
+
+
+@dataclass(frozen=True)
+class Link:
+    """A URL a source says is worth fetching, with what the listing already tells about it."""
+
+    source_id: str
+    url: str
+    listed_title: str = ""
+    listed_date: dt.date | None = None
+    source_name: str = ""
+    extra: Mapping[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Fetched:
+    url: str
+    final_url: str
+    status: int
+    headers: Mapping[str, str]
+    body: bytes
+    sha256: str
+    fetched_at: dt.datetime
+    content_type: str = ""
+
+
+@dataclass(frozen=True)
+class PolicySource:
+    url: str
+    source_name: str
+    title: str = ""
+    snippet: str = ""
+    date: str = ""
+
+
+@dataclass(frozen=True)
+class Policy:
+    id: str
+    country: str
+    title: str
+    status: str
+    description: str
+    updated: str
+    norms: tuple[str, ...]
+    aliases: tuple[str, ...]
+    sources: tuple[PolicySource, ...] = ()
+
+
+class MatchStatus(StrEnum):
+    """auto = accepted by the machine; accepted/rejected = an editor's word; pending = to review."""
+
+    AUTO = "auto"
+    PENDING = "pending"
+    ACCEPTED = "accepted"
+    REJECTED = "rejected"
+
+
+@dataclass(frozen=True)
+class Match:
+    """The linker's proposal: document → policy, with a score and its reasons in plain words."""
+
+    document_id: int
+    policy_id: str
+    score: float
+    reasons: tuple[str, ...]
+    method: str
+    status: MatchStatus
+    evidence_hash: str
