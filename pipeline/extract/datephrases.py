@@ -1,0 +1,322 @@
+"""Extract stage, date phrases: plain text → the dates written in it, with spans, and (given the
+norms found in the same text) which are a norm's issue date or its gazette publication date.
+
+Small regexes built from named fragments, microseconds per page: neither htmldate nor dateparser
+reads datelines such as "Lima, 22 de abril de 2021" or El Peruano's signature line "Dado en la Casa
+de Gobierno, en Lima, a los veintiún días del mes de abril del año dos mil veintiuno". Every
+quantifier is bounded, so adversarial text cannot make a pattern backtrack quadratically.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import unicodedata
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, replace
+
+from pipeline.models import DateKind, NormMention
+
+MONTHS = {
+    # Spanish; "setiembre" is how Peru's state and press spell September.
+    "enero": 1,
+    "febrero": 2,
+    "marzo": 3,
+    "abril": 4,
+    "mayo": 5,
+    "junio": 6,
+    "julio": 7,
+    "agosto": 8,
+    "septiembre": 9,
+    "setiembre": 9,
+    "octubre": 10,
+    "noviembre": 11,
+    "diciembre": 12,
+    # English
+    "january": 1,
+    "february": 2,
+    "march": 3,
+    "april": 4,
+    "may": 5,
+    "june": 6,
+    "july": 7,
+    "august": 8,
+    "september": 9,
+    "october": 10,
+    "november": 11,
+    "december": 12,
+    # Portuguese (the ones that differ from Spanish)
+    "janeiro": 1,
+    "fevereiro": 2,
+    "março": 3,
+    "maio": 5,
+    "junho": 6,
+    "julho": 7,
+    "setembro": 9,
+    "outubro": 10,
+    "novembro": 11,
+    "dezembro": 12,
+    # Abbreviations from RFC 2822 meta values and Spanish bylines ("22 abr. 2021"); the shared
+    # ones (feb, mar, may, jun, jul, sep, oct, nov) mean the same month in both languages.
+    "jan": 1,
+    "ene": 1,
+    "feb": 2,
+    "mar": 3,
+    "apr": 4,
+    "abr": 4,
+    "jun": 6,
+    "jul": 7,
+    "aug": 8,
+    "ago": 8,
+    "sep": 9,
+    "sept": 9,
+    "set": 9,
+    "oct": 10,
+    "nov": 11,
+    "dec": 12,
+    "dic": 12,
+}
+WEEKDAYS = [
+    "lunes",
+    "martes",
+    "miércoles",
+    "miercoles",
+    "jueves",
+    "viernes",
+    "sábado",
+    "sabado",
+    "domingo",
+    "monday",
+    "tuesday",
+    "wednesday",
+    "thursday",
+    "friday",
+    "saturday",
+    "sunday",
+]
+# Spanish number words in signature lines: days 1-31, and the year's tail after "dos mil".
+_NUMBER_ROWS = (
+    "",
+    "un|uno|primer|primero",
+    "dos",
+    "tres",
+    "cuatro",
+    "cinco",
+    "seis",
+    "siete",
+    "ocho",
+    "nueve",
+    "diez",
+    "once",
+    "doce",
+    "trece",
+    "catorce",
+    "quince",
+    "dieciseis",
+    "diecisiete",
+    "dieciocho",
+    "diecinueve",
+    "veinte",
+    "veintiun|veintiuno",
+    "veintidos",
+    "veintitres",
+    "veinticuatro",
+    "veinticinco",
+    "veintiseis",
+    "veintisiete",
+    "veintiocho",
+    "veintinueve",
+    "treinta",
+    "treinta y un|treinta y uno",
+)  # written without accents: text is folded before lookup
+NUMBER_WORDS = {w: i for i, row in enumerate(_NUMBER_ROWS) for w in row.split("|") if w}
+
+_MONTH = "|".join(sorted(MONTHS, key=len, reverse=True))
+_WEEKDAY = "|".join(WEEKDAYS)
+_DAY = r"(?P<d>[0-3]?\d)(?:º|°|ª|st|nd|rd|th)?"
+_YEAR = r"(?P<y>(?:19|20)\d{2})(?!\d)"
+_SP = r"[ \t\xa0]{1,3}"  # words are separated by 1-3 spaces; bounded on purpose
+
+PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
+    (name, re.compile(rx, re.I))
+    for name, rx in (
+        # "a los veintiún días del mes de abril del año dos mil veintiuno" (El Peruano signatures)
+        (
+            "words",
+            rf"a{_SP}los?{_SP}(?P<dw>[a-záéíóúñ]{{2,12}}(?:{_SP}y{_SP}[a-záéíóú]{{2,5}})?)"
+            rf"{_SP}días?{_SP}del{_SP}mes{_SP}de{_SP}(?P<m>{_MONTH}){_SP}del?{_SP}año{_SP}"
+            rf"(?P<yw>dos{_SP}mil(?:{_SP}[a-záéíóúñ]{{2,12}}(?:{_SP}y{_SP}[a-záéíóú]{{2,5}})?)?)",
+        ),
+        # "22 de abril de 2021", "17 de Febrero 2020", "1° de setiembre del 2020",
+        # "22 de abril, 2021"
+        ("es", rf"\b{_DAY}{_SP}de{_SP}(?P<m>{_MONTH})\.?(?:,?{_SP}(?:del?{_SP})?|,|{_SP}){_YEAR}"),
+        # "22 Septiembre, 2020", "21 April 2021", "Wed, 22 Apr 2021" (RFC 2822)
+        ("dmy", rf"\b{_DAY}{_SP}(?P<m>{_MONTH})\.?,?{_SP}{_YEAR}"),
+        # "April 21st 2021", "April 21, 2021"
+        ("mdy", rf"\b(?P<m>{_MONTH})\.?{_SP}{_DAY},?{_SP}{_YEAR}"),
+        # "On the 23rd of July 2021"
+        ("of", rf"\b{_DAY}{_SP}of{_SP}(?P<m>{_MONTH}),?{_SP}{_YEAR}"),
+        # "27/01/2020", "22.04.2021": day first, as in every Spanish- and Portuguese-speaking source
+        ("numeric", rf"(?<![\d/.-])(?P<d>[0-3]?\d)[/.-](?P<mo>[01]?\d)[/.-]{_YEAR}"),
+        # "Este jueves 22 de abril" (news copy without year; the year comes from `today`)
+        (
+            "weekday",
+            rf"\b(?:este|el|del|hoy|this){_SP}(?:{_WEEKDAY}),?{_SP}{_DAY}{_SP}de{_SP}"
+            rf"(?P<m>{_MONTH})\b(?!,?{_SP}(?:del?{_SP})?\d)",
+        ),
+    )
+)
+# A dateline: a line that opens with a place and a comma ("Lima, ", "LIMA, jueves "), or with
+# just a weekday ("Jueves 22 de abril de 2021", El Peruano's page header), right before the date.
+_DATELINE_BEFORE = re.compile(
+    rf"(?:^|\n)[ \t]{{0,4}}(?:[A-ZÁÉÍÓÚÑ][A-Za-zÁÉÍÓÚÑáéíóúñ. ]{{1,40}},{_SP})?"
+    rf"(?:(?:{_WEEKDAY}),?{_SP})?(?:el{_SP})?$",
+    re.I,
+)
+# Cue words before (or just after) a date that say which date of a norm it is.
+ISSUED_CUES = (
+    "dado en la casa de gobierno",  # every Decreto Supremo's signature line
+    "dada en la casa de gobierno",
+    "emitid",  # "emitida el 21 de abril" (news)
+    "expedid",
+    "firmad",
+    "suscrit",
+    "de fecha",  # "Resolución ... de fecha 25 de abril de 2019"
+    "issued on",
+    "signed on",
+    "dated",
+)
+GAZETTE_CUES = (
+    "el peruano",  # the gazette's name, in headers and in news copy
+    "normas legales",  # El Peruano's page header
+    "diario oficial",
+    "publicad",  # "publicado/publicada el 22 de abril"
+    "se publicó",
+    "gaceta oficial",
+    "official gazette",
+    "published",
+)
+CUE_WINDOW = 150  # chars before a date searched for cues: one clause
+TIE_BEFORE = 300  # a norm this far before a cued date is the one it speaks of
+TIE_AFTER = 120  # ... or this far after ("El 22 de abril se publicó el Decreto Supremo ...")
+
+
+@dataclass(frozen=True)
+class Found:
+    value: dt.date
+    raw: str
+    start: int
+    end: int
+    dateline: bool = False
+    kind: DateKind | None = None
+    norm: str = ""
+
+
+def _fold(s: str) -> str:
+    return "".join(
+        c for c in unicodedata.normalize("NFD", s.lower()) if not unicodedata.combining(c)
+    )
+
+
+def _words_date(m: re.Match[str]) -> dt.date | None:
+    day = NUMBER_WORDS.get(" ".join(_fold(m["dw"]).split()))
+    tail = " ".join(_fold(m["yw"]).split())[len("dos mil") :].strip()
+    year_tail = NUMBER_WORDS.get(tail, 0 if not tail else -1)
+    if day is None or year_tail < 0:
+        return None
+    return _date(2000 + year_tail, MONTHS[_fold(m["m"]).replace("marco", "março")], day)
+
+
+def _date(year: int, month: int, day: int) -> dt.date | None:
+    try:
+        return dt.date(year, month, day)
+    except ValueError:
+        return None
+
+
+def _value(name: str, m: re.Match[str], today: dt.date | None) -> dt.date | None:
+    if name == "words":
+        return _words_date(m)
+    month = int(m["mo"]) if name == "numeric" else MONTHS.get(m["m"].lower(), 0)
+    if name == "weekday":
+        if today is None:
+            return None
+        value = _date(today.year, month, int(m["d"]))
+        return (
+            value if value is None or value <= today else _date(today.year - 1, month, int(m["d"]))
+        )
+    return _date(int(m["y"]), month, int(m["d"]))
+
+
+def find_phrases(text: str, today: dt.date | None = None) -> Iterator[Found]:
+    """Every date phrase in `text`, in order, overlaps removed (the earlier pattern wins)."""
+    hits: list[Found] = []
+    taken: list[tuple[int, int]] = []
+    for name, rx in PATTERNS:
+        for m in rx.finditer(text):
+            if any(s < m.end() and m.start() < e for s, e in taken):
+                continue
+            value = _value(name, m, today)
+            if value is not None:
+                taken.append((m.start(), m.end()))
+                before = text[max(0, m.start() - 60) : m.start()]
+                dateline = bool(_DATELINE_BEFORE.search(before)) and (
+                    "\n" in before or m.start() <= 60
+                )
+                hits.append(Found(value, m[0], m.start(), m.end(), dateline))
+    yield from sorted(hits, key=lambda f: f.start)
+
+
+def _last_cue(window: str, cues: Sequence[str]) -> int:
+    return max((window.rfind(c) for c in cues), default=-1)
+
+
+def _kind(text: str, f: Found, heading_before: bool) -> DateKind | None:
+    before = _fold(text[max(0, f.start - CUE_WINDOW) : f.start])
+    after = _fold(text[f.end : f.end + 60].split("\n", 1)[0])
+    if f.raw.lower().startswith("a lo"):  # the signature line's words form
+        return DateKind.ISSUED
+    issued, gazette = (
+        _last_cue(before, [_fold(c) for c in ISSUED_CUES]),
+        _last_cue(before, [_fold(c) for c in GAZETTE_CUES]),
+    )
+    if issued >= 0 or gazette >= 0:
+        return DateKind.ISSUED if issued > gazette else DateKind.GAZETTE
+    if any(_fold(c) in after for c in GAZETTE_CUES):
+        return DateKind.GAZETTE
+    # "RESOLUCIÓN MINISTERIAL N° 0159-2019-JUS\n\nLima, 25 de abril de 2019": the norm's own date
+    return DateKind.ISSUED if f.dateline and heading_before else None
+
+
+def _is_heading(text: str, n: NormMention) -> bool:
+    return n.start == 0 or text[max(0, n.start - 1)] == "\n"
+
+
+def _tie(text: str, f: Found, kind: DateKind, norms: Sequence[NormMention]) -> str:
+    headings = [n for n in norms if _is_heading(text, n)]
+    if kind is DateKind.ISSUED and f.raw.lower().startswith("a lo"):
+        # the signature closes the text of the last norm heading above it
+        above = [n for n in headings if n.end <= f.start]
+        return above[-1].key if above else ""
+    near_before = [n for n in norms if 0 <= f.start - n.end <= TIE_BEFORE]
+    if near_before:
+        return near_before[-1].key
+    near_after = [n for n in norms if 0 <= n.start - f.end <= TIE_AFTER]
+    if near_after:
+        return near_after[0].key
+    if kind is DateKind.GAZETTE and f.dateline:  # a page header: the first heading below it
+        below = [n for n in headings if n.start >= f.end]
+        return below[0].key if below else ""
+    return ""
+
+
+def classify_phrases(
+    text: str, norms: Sequence[NormMention] = (), today: dt.date | None = None
+) -> Iterator[Found]:
+    """find_phrases, each with its kind (issued, gazette or None) and the norm it belongs to."""
+    for f in find_phrases(text, today):
+        heading_before = any(
+            _is_heading(text, n) and 0 <= f.start - n.end <= TIE_BEFORE for n in norms
+        )
+        kind = _kind(text, f, heading_before)
+        yield replace(f, kind=kind, norm=_tie(text, f, kind, norms) if kind else "")

@@ -1,0 +1,86 @@
+"""Extract stage verb: fetched bytes → `Extraction` (title, language, main text, publication date
+and per-norm dates, norm mentions and relations, summary, page class).
+
+Wires the pure extractors together: text.py reads the bytes once, norms.py finds the norms in the
+main text, dates.py, language.py and summary.py use both. No I/O beyond a PDF child process; no
+httpx, no store.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import importlib
+import importlib.util
+
+from pipeline.extract.dates import find_dates
+from pipeline.extract.language import detect_language
+from pipeline.extract.summary import summarize
+from pipeline.extract.text import read_document
+from pipeline.models import Extraction, Link, NormMention, Relation
+
+# Bump whenever the output for the same bytes can change: extractions are keyed by
+# (document, extractor version), so a bump makes `pipeline extract` redo old documents.
+EXTRACTOR_VERSION = "1"
+
+
+def _norms(text: str, country: str) -> tuple[tuple[NormMention, ...], tuple[Relation, ...]]:
+    """The norm extractor, imported lazily: it is built in parallel with this module, and until it
+    lands documents carry no norms (but everything else still works)."""
+    if importlib.util.find_spec("pipeline.extract.norms") is None:
+        return (), ()
+    norms_module = importlib.import_module("pipeline.extract.norms")
+    norms = list(norms_module.find_norms(text, country=country))
+    relations = list(norms_module.find_relations(text, norms))
+    return tuple(norms), tuple(relations)
+
+
+def extract_document(
+    body: bytes,
+    *,
+    url: str,
+    content_type: str = "",
+    listed: Link | None = None,
+    fetched_at: dt.datetime | None = None,
+    country: str = "PE",
+) -> Extraction:
+    """Everything editors need from one document. Raises ExtractError only for unreadable bytes
+    (binary junk, a broken PDF); bot walls and 404 pages come back with page_class set."""
+    page = read_document(body, url=url, content_type=content_type)
+    title = page.title or (listed.listed_title if listed else "")
+    if page.page_class != "ok":
+        return Extraction(
+            url=url,
+            title=title,
+            language=detect_language(page.text, page.lang),
+            text=page.text,
+            published=None,
+            dates=(),
+            norms=(),
+            relations=(),
+            summary="",
+            description=page.description,
+            page_class=page.page_class,
+            extractor_version=EXTRACTOR_VERSION,
+        )
+    norms, relations = _norms(page.text, country)
+    found = find_dates(
+        page,
+        url=url,
+        listed=listed.listed_date if listed else None,
+        fetched_at=fetched_at,
+        norms=norms,
+    )
+    return Extraction(
+        url=url,
+        title=title,
+        language=detect_language(page.text or title, page.lang),
+        text=page.text,
+        published=found.published,
+        dates=found.dates,
+        norms=norms,
+        relations=relations,
+        summary=summarize(page.text, norms, page.description, title),
+        description=page.description,
+        page_class=page.page_class,
+        extractor_version=EXTRACTOR_VERSION,
+    )
