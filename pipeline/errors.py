@@ -2,7 +2,7 @@
 CLI turns each into a one-line message and a non-zero exit instead of a traceback.
 
     PipelineError                   base: carries a one-line, user-facing message
-    ├── ConfigError                 sources.toml / --config unreadable or invalid (names source + key)
+    ├── ConfigError                 sources.toml or --config invalid (names source and key)
     ├── InputError                  a file, URL or option given by the user cannot be used
     │   └── PolicyFileError         a policy import file is malformed (names entry + field)
     ├── StoreError                  the database cannot be created, opened or migrated

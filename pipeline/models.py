@@ -104,7 +104,11 @@ class DateMention:
     norm: str = ""  # key of the norm this date belongs to (issued/gazette kinds)
 
     def as_json(self) -> dict[str, Any]:
-        return {"date": self.value.isoformat(), "kind": self.kind.value, "method": self.method.value}
+        return {
+            "date": self.value.isoformat(),
+            "kind": self.kind.value,
+            "method": self.method.value,
+        }
 
 
 @dataclass(frozen=True)
@@ -142,7 +146,7 @@ class Source:
     options: Mapping[str, Any] = field(default_factory=dict)
     since: dt.date | None = None
     expect_items_within_days: int | None = None
-    delay_seconds: float = 1.0
+    delay_seconds: float | None = None  # None: the [fetch] default
 
 
 @dataclass(frozen=True)
@@ -211,3 +215,26 @@ class Match:
     method: str
     status: MatchStatus
     evidence_hash: str
+
+
+@dataclass(frozen=True)
+class LinkedSource:
+    """One source of a policy as published: the editors' edits win over what was extracted."""
+
+    url: str
+    source_name: str
+    title: str
+    published: str | None  # YYYY-MM-DD
+    language: str
+    summary: str
+    norms: tuple[str, ...]
+    status: MatchStatus
+    score: float
+    reasons: tuple[str, ...]
+    stale: bool = False
+
+
+@dataclass(frozen=True)
+class PolicyLinks:
+    policy: Policy
+    sources: tuple[LinkedSource, ...]

@@ -1,0 +1,173 @@
+-- index decisions_by_match
+CREATE INDEX decisions_by_match ON decisions(match_id);
+
+-- index failures_by_run
+CREATE INDEX failures_by_run ON failures(run_id);
+
+-- index matches_by_policy
+CREATE INDEX matches_by_policy ON matches(policy_id, status);
+
+-- index mentions_by_extraction
+CREATE INDEX mentions_by_extraction ON mentions(extraction_id);
+
+-- index mentions_by_key
+CREATE INDEX mentions_by_key ON mentions(norm_key);
+
+-- index policy_norms_by_key
+CREATE INDEX policy_norms_by_key ON policy_norms(norm_key);
+
+-- table decisions
+CREATE TABLE decisions (
+        id INTEGER PRIMARY KEY,
+        match_id INTEGER NOT NULL REFERENCES matches(id),
+        status TEXT NOT NULL CHECK (status IN ('accepted', 'rejected', 'pending')),
+        editor TEXT NOT NULL,
+        at TEXT NOT NULL,
+        reason TEXT NOT NULL DEFAULT '',
+        edits TEXT NOT NULL DEFAULT '{}',
+        evidence_hash TEXT NOT NULL DEFAULT ''
+    );
+
+-- table documents
+CREATE TABLE documents (
+        id INTEGER PRIMARY KEY,
+        url TEXT NOT NULL UNIQUE,
+        source_id TEXT NOT NULL DEFAULT '',
+        source_name TEXT NOT NULL DEFAULT '',
+        country TEXT NOT NULL DEFAULT 'PE',
+        listed_title TEXT NOT NULL DEFAULT '',
+        listed_date TEXT,
+        etag TEXT,
+        last_modified TEXT,
+        first_seen TEXT NOT NULL,
+        last_checked TEXT
+    );
+
+-- table extractions
+CREATE TABLE extractions (
+        id INTEGER PRIMARY KEY,
+        version_id INTEGER NOT NULL REFERENCES versions(id),
+        extractor_version TEXT NOT NULL,
+        title TEXT NOT NULL,
+        language TEXT NOT NULL,
+        published TEXT,
+        summary TEXT NOT NULL,
+        description TEXT NOT NULL,
+        page_class TEXT NOT NULL,
+        text TEXT NOT NULL,
+        text_hash TEXT NOT NULL,
+        data TEXT NOT NULL,
+        created_at TEXT NOT NULL,
+        UNIQUE (version_id, extractor_version)
+    );
+
+-- table failures
+CREATE TABLE failures (
+        id INTEGER PRIMARY KEY,
+        run_id INTEGER REFERENCES runs(id),
+        source_id TEXT NOT NULL DEFAULT '',
+        url TEXT NOT NULL,
+        failure_class TEXT NOT NULL,
+        detail TEXT NOT NULL DEFAULT '',
+        attempts INTEGER NOT NULL DEFAULT 1,
+        at TEXT NOT NULL
+    );
+
+-- table matches
+CREATE TABLE matches (
+        id INTEGER PRIMARY KEY,
+        document_id INTEGER NOT NULL REFERENCES documents(id),
+        policy_id TEXT NOT NULL REFERENCES policies(id),
+        score REAL NOT NULL,
+        reasons TEXT NOT NULL,
+        method TEXT NOT NULL,
+        machine_status TEXT NOT NULL CHECK (machine_status IN ('auto', 'pending', 'none')),
+        status TEXT NOT NULL CHECK (status IN ('auto', 'pending', 'accepted', 'rejected')),
+        evidence_hash TEXT NOT NULL,
+        decided_evidence_hash TEXT,
+        stale INTEGER NOT NULL DEFAULT 0,
+        created_at TEXT NOT NULL,
+        updated_at TEXT NOT NULL,
+        UNIQUE (document_id, policy_id)
+    );
+
+-- table mentions
+CREATE TABLE mentions (
+        extraction_id INTEGER NOT NULL REFERENCES extractions(id) ON DELETE CASCADE,
+        norm_key TEXT NOT NULL,
+        number TEXT NOT NULL,
+        year TEXT NOT NULL,
+        start INTEGER NOT NULL,
+        "end" INTEGER NOT NULL
+    );
+
+-- table policies
+CREATE TABLE policies (
+        id TEXT PRIMARY KEY,
+        country TEXT NOT NULL,
+        title TEXT NOT NULL,
+        status TEXT NOT NULL DEFAULT '',
+        description TEXT NOT NULL DEFAULT '',
+        updated TEXT NOT NULL DEFAULT '',
+        content_hash TEXT NOT NULL,
+        imported_at TEXT NOT NULL
+    );
+
+-- table policy_aliases
+CREATE TABLE policy_aliases (
+        policy_id TEXT NOT NULL REFERENCES policies(id) ON DELETE CASCADE,
+        alias TEXT NOT NULL,
+        PRIMARY KEY (policy_id, alias)
+    );
+
+-- table policy_norms
+CREATE TABLE policy_norms (
+        policy_id TEXT NOT NULL REFERENCES policies(id) ON DELETE CASCADE,
+        norm_key TEXT NOT NULL,
+        display TEXT NOT NULL,
+        PRIMARY KEY (policy_id, norm_key)
+    );
+
+-- table policy_sources
+CREATE TABLE policy_sources (
+        policy_id TEXT NOT NULL REFERENCES policies(id) ON DELETE CASCADE,
+        url TEXT NOT NULL,
+        position INTEGER NOT NULL,
+        source_name TEXT NOT NULL,
+        title TEXT NOT NULL DEFAULT '',
+        snippet TEXT NOT NULL DEFAULT '',
+        date TEXT NOT NULL DEFAULT '',
+        PRIMARY KEY (policy_id, url)
+    );
+
+-- table runs
+CREATE TABLE runs (
+        id INTEGER PRIMARY KEY,
+        command TEXT NOT NULL,
+        started_at TEXT NOT NULL,
+        finished_at TEXT,
+        status TEXT NOT NULL DEFAULT 'running',
+        stats TEXT NOT NULL DEFAULT '{}'
+    );
+
+-- table versions
+CREATE TABLE versions (
+        id INTEGER PRIMARY KEY,
+        document_id INTEGER NOT NULL REFERENCES documents(id),
+        sha256 TEXT NOT NULL,
+        fetched_at TEXT NOT NULL,
+        final_url TEXT NOT NULL,
+        http_status INTEGER NOT NULL,
+        content_type TEXT NOT NULL DEFAULT '',
+        archive_ref TEXT NOT NULL DEFAULT '',
+        UNIQUE (document_id, sha256)
+    );
+
+-- trigger decisions_no_delete
+CREATE TRIGGER decisions_no_delete BEFORE DELETE ON decisions
+    BEGIN SELECT RAISE(ABORT, 'decisions are append-only'); END;
+
+-- trigger decisions_no_update
+CREATE TRIGGER decisions_no_update BEFORE UPDATE ON decisions
+    BEGIN SELECT RAISE(ABORT, 'decisions are append-only'); END;
+

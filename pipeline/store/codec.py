@@ -1,0 +1,115 @@
+"""Rows ↔ records: how an Extraction's lists are kept in one JSON column and read back."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections.abc import Mapping
+from typing import Any
+
+from ..models import (
+    DateKind,
+    DateMention,
+    DateMethod,
+    Extraction,
+    NormMention,
+    Relation,
+    RelationVerb,
+)
+
+
+def norm_to_json(m: NormMention) -> dict[str, Any]:
+    return {
+        "key": m.key,
+        "type": m.type,
+        "number": m.number,
+        "year": m.year,
+        "issuer": m.issuer,
+        "display": m.display,
+        "raw": m.raw,
+        "start": m.start,
+        "end": m.end,
+        "country": m.country,
+        "flags": sorted(m.flags),
+    }
+
+
+def norm_from_json(d: Mapping[str, Any]) -> NormMention:
+    return NormMention(
+        type=d["type"],
+        number=d["number"],
+        year=d["year"],
+        issuer=d["issuer"],
+        raw=d["raw"],
+        start=d["start"],
+        end=d["end"],
+        display=d["display"],
+        country=d["country"],
+        flags=frozenset(d.get("flags", ())),
+    )
+
+
+def date_to_json(d: DateMention) -> dict[str, Any]:
+    out = d.as_json()
+    out.update({"raw": d.raw, "start": d.start, "end": d.end, "norm": d.norm})
+    return out
+
+
+def date_from_json(d: Mapping[str, Any]) -> DateMention:
+    return DateMention(
+        value=dt.date.fromisoformat(d["date"]),
+        kind=DateKind(d["kind"]),
+        method=DateMethod(d["method"]),
+        raw=d.get("raw", ""),
+        start=d.get("start"),
+        end=d.get("end"),
+        norm=d.get("norm", ""),
+    )
+
+
+def relation_to_json(r: Relation) -> dict[str, Any]:
+    return {
+        "source": r.source,
+        "verb": r.verb.value,
+        "target": r.target,
+        "raw": r.raw,
+        "start": r.start,
+        "end": r.end,
+    }
+
+
+def relation_from_json(d: Mapping[str, Any]) -> Relation:
+    return Relation(
+        d["source"], RelationVerb(d["verb"]), d["target"], d["raw"], d["start"], d["end"]
+    )
+
+
+def extraction_data(e: Extraction) -> str:
+    return json.dumps(
+        {
+            "published": date_to_json(e.published) if e.published else None,
+            "dates": [date_to_json(d) for d in e.dates],
+            "norms": [norm_to_json(m) for m in e.norms],
+            "relations": [relation_to_json(r) for r in e.relations],
+        },
+        ensure_ascii=False,
+    )
+
+
+def extraction_from_row(row: Mapping[str, Any], url: str) -> Extraction:
+    data = json.loads(row["data"])
+    published = data.get("published")
+    return Extraction(
+        url=url,
+        title=row["title"],
+        language=row["language"],
+        text=row["text"],
+        published=date_from_json(published) if published else None,
+        dates=tuple(date_from_json(d) for d in data["dates"]),
+        norms=tuple(norm_from_json(m) for m in data["norms"]),
+        relations=tuple(relation_from_json(r) for r in data["relations"]),
+        summary=row["summary"],
+        description=row["description"],
+        page_class=row["page_class"],
+        extractor_version=row["extractor_version"],
+    )

@@ -1,0 +1,185 @@
+"""Documents in the store: one row per canonical URL, a version per distinct body, an extraction
+per version and extractor version. Natural keys make every write idempotent."""
+
+from __future__ import annotations
+
+import hashlib
+import sqlite3
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+import sqlite_utils
+
+from ..models import Extraction, Fetched, Link
+from .codec import extraction_data, extraction_from_row
+from .db import now, transaction
+
+
+@dataclass(frozen=True)
+class StoredVersion:
+    document_id: int
+    version_id: int
+    is_new: bool
+
+
+def ensure_document(
+    db: sqlite_utils.Database, link: Link, country: str, source_name: str = ""
+) -> int:
+    """The document row for a URL, created on first sight; listing facts fill only blanks."""
+    with transaction(db) as conn:
+        conn.execute(
+            "INSERT INTO documents (url, source_id, source_name, country, listed_title,"
+            " listed_date, first_seen) VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (url) DO UPDATE"
+            " SET listed_title = CASE WHEN listed_title = '' THEN excluded.listed_title"
+            " ELSE listed_title END, listed_date = COALESCE(listed_date, excluded.listed_date),"
+            " source_name = CASE WHEN source_name = '' THEN excluded.source_name"
+            " ELSE source_name END",
+            (
+                link.url,
+                link.source_id,
+                source_name or link.source_name,
+                country,
+                link.listed_title,
+                link.listed_date.isoformat() if link.listed_date else None,
+                now(),
+            ),
+        )
+        row = conn.execute("SELECT id FROM documents WHERE url = ?", (link.url,)).fetchone()
+    return int(row[0])
+
+
+def store_version(
+    db: sqlite_utils.Database, document_id: int, fetched: Fetched, archive_ref: str
+) -> StoredVersion:
+    """Keep a fetched body as a version of its document unless that exact body is known."""
+    with transaction(db) as conn:
+        cur = conn.execute(
+            "INSERT INTO versions (document_id, sha256, fetched_at, final_url, http_status,"
+            " content_type, archive_ref) VALUES (?, ?, ?, ?, ?, ?, ?)"
+            " ON CONFLICT (document_id, sha256) DO NOTHING",
+            (
+                document_id,
+                fetched.sha256,
+                fetched.fetched_at.isoformat(timespec="seconds"),
+                fetched.final_url,
+                fetched.status,
+                fetched.content_type,
+                archive_ref,
+            ),
+        )
+        is_new = cur.rowcount == 1
+        version_id = conn.execute(
+            "SELECT id FROM versions WHERE document_id = ? AND sha256 = ?",
+            (document_id, fetched.sha256),
+        ).fetchone()[0]
+        conn.execute(
+            "UPDATE documents SET etag = ?, last_modified = ?, last_checked = ? WHERE id = ?",
+            (fetched.headers.get("etag"), fetched.headers.get("last-modified"), now(), document_id),
+        )
+    return StoredVersion(document_id, int(version_id), is_new)
+
+
+def has_extraction(db: sqlite_utils.Database, version_id: int, extractor_version: str) -> bool:
+    row = db.conn.execute(
+        "SELECT 1 FROM extractions WHERE version_id = ? AND extractor_version = ?",
+        (version_id, extractor_version),
+    ).fetchone()
+    return row is not None
+
+
+def save_extraction(db: sqlite_utils.Database, version_id: int, extraction: Extraction) -> int:
+    """Store an extraction and its norm mentions in one transaction (idempotent)."""
+    text_hash = hashlib.sha256(extraction.text.encode()).hexdigest()
+    published = extraction.published.value.isoformat() if extraction.published else None
+    with transaction(db) as conn:
+        cur = conn.execute(
+            "INSERT INTO extractions (version_id, extractor_version, title, language, published,"
+            " summary, description, page_class, text, text_hash, data, created_at)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+            " ON CONFLICT (version_id, extractor_version) DO NOTHING",
+            (
+                version_id,
+                extraction.extractor_version,
+                extraction.title,
+                extraction.language,
+                published,
+                extraction.summary,
+                extraction.description,
+                extraction.page_class,
+                extraction.text,
+                text_hash,
+                extraction_data(extraction),
+                now(),
+            ),
+        )
+        extraction_id = conn.execute(
+            "SELECT id FROM extractions WHERE version_id = ? AND extractor_version = ?",
+            (version_id, extraction.extractor_version),
+        ).fetchone()[0]
+        if cur.rowcount == 1:
+            conn.executemany(
+                'INSERT INTO mentions (extraction_id, norm_key, number, year, start, "end")'
+                " VALUES (?, ?, ?, ?, ?, ?)",
+                [
+                    (extraction_id, m.key, m.number, m.year, m.start, m.end)
+                    for m in extraction.norms
+                ],
+            )
+    return int(extraction_id)
+
+
+_CURRENT = """
+    SELECT d.id AS document_id, d.url, d.country, e.*
+    FROM documents d
+    JOIN versions v ON v.id = (SELECT MAX(id) FROM versions WHERE document_id = d.id)
+    JOIN extractions e ON e.id = (SELECT MAX(id) FROM extractions WHERE version_id = v.id)
+"""
+
+
+@dataclass(frozen=True)
+class CurrentExtraction:
+    document_id: int
+    url: str
+    country: str
+    extraction: Extraction
+
+
+def current_extractions(
+    db: sqlite_utils.Database, document_id: int | None = None
+) -> Iterator[CurrentExtraction]:
+    """The latest extraction of each document's latest version, streamed (never a whole list)."""
+    sql, args = _CURRENT, ()
+    if document_id is not None:
+        sql, args = _CURRENT + " WHERE d.id = ?", (document_id,)  # type: ignore[assignment]
+    cursor = db.conn.cursor()
+    cursor.row_factory = sqlite3.Row
+    for row in cursor.execute(sql + " ORDER BY d.id", args):
+        yield CurrentExtraction(
+            row["document_id"], row["url"], row["country"], extraction_from_row(row, row["url"])
+        )
+
+
+def conditional_headers(db: sqlite_utils.Database, url: str) -> dict[str, str]:
+    """If-None-Match / If-Modified-Since for a URL fetched before, so unchanged pages cost a 304."""
+    row = db.conn.execute(
+        "SELECT d.etag, d.last_modified FROM documents d WHERE d.url = ?"
+        " AND EXISTS (SELECT 1 FROM versions v WHERE v.document_id = d.id)",
+        (url,),
+    ).fetchone()
+    headers: dict[str, str] = {}
+    if row and row[0]:
+        headers["If-None-Match"] = row[0]
+    if row and row[1]:
+        headers["If-Modified-Since"] = row[1]
+    return headers
+
+
+def listed_urls(db: sqlite_utils.Database) -> list[tuple[str, str, str]]:
+    """(url, source_name, country) of every source the policies list, in a stable order."""
+    return [
+        (r[0], r[1], r[2])
+        for r in db.conn.execute(
+            "SELECT ps.url, ps.source_name, p.country FROM policy_sources ps"
+            " JOIN policies p ON p.id = ps.policy_id GROUP BY ps.url ORDER BY MIN(ps.rowid)"
+        )
+    ]

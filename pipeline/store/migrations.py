@@ -1,0 +1,200 @@
+"""Schema migrations, applied in order and recorded in PRAGMA user_version.
+
+The schema only ever changes here; `db/schema.sql` is the committed result of applying all of them
+(a test regenerates it and fails on any difference, `make schema` rewrites it).
+"""
+
+from __future__ import annotations
+
+import sqlite3
+
+MIGRATIONS: tuple[str, ...] = (
+    # 1: the foundation: policies, documents with versions, extractions, matches, decisions, runs.
+    """
+    CREATE TABLE policies (
+        id TEXT PRIMARY KEY,
+        country TEXT NOT NULL,
+        title TEXT NOT NULL,
+        status TEXT NOT NULL DEFAULT '',
+        description TEXT NOT NULL DEFAULT '',
+        updated TEXT NOT NULL DEFAULT '',
+        content_hash TEXT NOT NULL,
+        imported_at TEXT NOT NULL
+    );
+    CREATE TABLE policy_norms (
+        policy_id TEXT NOT NULL REFERENCES policies(id) ON DELETE CASCADE,
+        norm_key TEXT NOT NULL,
+        display TEXT NOT NULL,
+        PRIMARY KEY (policy_id, norm_key)
+    );
+    CREATE INDEX policy_norms_by_key ON policy_norms(norm_key);
+    CREATE TABLE policy_aliases (
+        policy_id TEXT NOT NULL REFERENCES policies(id) ON DELETE CASCADE,
+        alias TEXT NOT NULL,
+        PRIMARY KEY (policy_id, alias)
+    );
+    CREATE TABLE policy_sources (
+        policy_id TEXT NOT NULL REFERENCES policies(id) ON DELETE CASCADE,
+        url TEXT NOT NULL,
+        position INTEGER NOT NULL,
+        source_name TEXT NOT NULL,
+        title TEXT NOT NULL DEFAULT '',
+        snippet TEXT NOT NULL DEFAULT '',
+        date TEXT NOT NULL DEFAULT '',
+        PRIMARY KEY (policy_id, url)
+    );
+    CREATE TABLE documents (
+        id INTEGER PRIMARY KEY,
+        url TEXT NOT NULL UNIQUE,
+        source_id TEXT NOT NULL DEFAULT '',
+        source_name TEXT NOT NULL DEFAULT '',
+        country TEXT NOT NULL DEFAULT 'PE',
+        listed_title TEXT NOT NULL DEFAULT '',
+        listed_date TEXT,
+        etag TEXT,
+        last_modified TEXT,
+        first_seen TEXT NOT NULL,
+        last_checked TEXT
+    );
+    CREATE TABLE versions (
+        id INTEGER PRIMARY KEY,
+        document_id INTEGER NOT NULL REFERENCES documents(id),
+        sha256 TEXT NOT NULL,
+        fetched_at TEXT NOT NULL,
+        final_url TEXT NOT NULL,
+        http_status INTEGER NOT NULL,
+        content_type TEXT NOT NULL DEFAULT '',
+        archive_ref TEXT NOT NULL DEFAULT '',
+        UNIQUE (document_id, sha256)
+    );
+    CREATE TABLE extractions (
+        id INTEGER PRIMARY KEY,
+        version_id INTEGER NOT NULL REFERENCES versions(id),
+        extractor_version TEXT NOT NULL,
+        title TEXT NOT NULL,
+        language TEXT NOT NULL,
+        published TEXT,
+        summary TEXT NOT NULL,
+        description TEXT NOT NULL,
+        page_class TEXT NOT NULL,
+        text TEXT NOT NULL,
+        text_hash TEXT NOT NULL,
+        data TEXT NOT NULL,
+        created_at TEXT NOT NULL,
+        UNIQUE (version_id, extractor_version)
+    );
+    CREATE TABLE mentions (
+        extraction_id INTEGER NOT NULL REFERENCES extractions(id) ON DELETE CASCADE,
+        norm_key TEXT NOT NULL,
+        number TEXT NOT NULL,
+        year TEXT NOT NULL,
+        start INTEGER NOT NULL,
+        "end" INTEGER NOT NULL
+    );
+    CREATE INDEX mentions_by_key ON mentions(norm_key);
+    CREATE INDEX mentions_by_extraction ON mentions(extraction_id);
+    CREATE TABLE matches (
+        id INTEGER PRIMARY KEY,
+        document_id INTEGER NOT NULL REFERENCES documents(id),
+        policy_id TEXT NOT NULL REFERENCES policies(id),
+        score REAL NOT NULL,
+        reasons TEXT NOT NULL,
+        method TEXT NOT NULL,
+        machine_status TEXT NOT NULL CHECK (machine_status IN ('auto', 'pending', 'none')),
+        status TEXT NOT NULL CHECK (status IN ('auto', 'pending', 'accepted', 'rejected')),
+        evidence_hash TEXT NOT NULL,
+        decided_evidence_hash TEXT,
+        stale INTEGER NOT NULL DEFAULT 0,
+        created_at TEXT NOT NULL,
+        updated_at TEXT NOT NULL,
+        UNIQUE (document_id, policy_id)
+    );
+    CREATE INDEX matches_by_policy ON matches(policy_id, status);
+    CREATE TABLE decisions (
+        id INTEGER PRIMARY KEY,
+        match_id INTEGER NOT NULL REFERENCES matches(id),
+        status TEXT NOT NULL CHECK (status IN ('accepted', 'rejected', 'pending')),
+        editor TEXT NOT NULL,
+        at TEXT NOT NULL,
+        reason TEXT NOT NULL DEFAULT '',
+        edits TEXT NOT NULL DEFAULT '{}',
+        evidence_hash TEXT NOT NULL DEFAULT ''
+    );
+    CREATE INDEX decisions_by_match ON decisions(match_id);
+    -- Editors' decisions are sacred: the database itself refuses to change or delete one.
+    CREATE TRIGGER decisions_no_update BEFORE UPDATE ON decisions
+    BEGIN SELECT RAISE(ABORT, 'decisions are append-only'); END;
+    CREATE TRIGGER decisions_no_delete BEFORE DELETE ON decisions
+    BEGIN SELECT RAISE(ABORT, 'decisions are append-only'); END;
+    CREATE TABLE runs (
+        id INTEGER PRIMARY KEY,
+        command TEXT NOT NULL,
+        started_at TEXT NOT NULL,
+        finished_at TEXT,
+        status TEXT NOT NULL DEFAULT 'running',
+        stats TEXT NOT NULL DEFAULT '{}'
+    );
+    CREATE TABLE failures (
+        id INTEGER PRIMARY KEY,
+        run_id INTEGER REFERENCES runs(id),
+        source_id TEXT NOT NULL DEFAULT '',
+        url TEXT NOT NULL,
+        failure_class TEXT NOT NULL,
+        detail TEXT NOT NULL DEFAULT '',
+        attempts INTEGER NOT NULL DEFAULT 1,
+        at TEXT NOT NULL
+    );
+    CREATE INDEX failures_by_run ON failures(run_id);
+    """,
+)
+
+
+def schema_version(conn: sqlite3.Connection) -> int:
+    return int(conn.execute("PRAGMA user_version").fetchone()[0])
+
+
+def migrate(conn: sqlite3.Connection) -> int:
+    """Apply pending migrations, each in its own transaction; return how many ran."""
+    current = schema_version(conn)
+    if current > len(MIGRATIONS):
+        raise RuntimeError(
+            f"database schema version {current} is newer than this program ({len(MIGRATIONS)})"
+        )
+    for number, script in enumerate(MIGRATIONS[current:], current + 1):
+        # executescript would COMMIT on its own; wrapping the statements keeps each migration
+        # all-or-nothing, so a crash mid-migration leaves the previous version intact.
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            for statement in _statements(script):
+                conn.execute(statement)
+            conn.execute(f"PRAGMA user_version = {number}")
+            conn.execute("COMMIT")
+        except BaseException:
+            conn.execute("ROLLBACK")
+            raise
+    return len(MIGRATIONS) - current
+
+
+def _statements(script: str) -> list[str]:
+    """Split a migration into statements; sqlite3.complete_statement keeps triggers whole."""
+    out: list[str] = []
+    buffer = ""
+    for line in script.splitlines(keepends=True):
+        if not buffer and line.strip().startswith("--"):
+            continue
+        buffer += line
+        if sqlite3.complete_statement(buffer):
+            out.append(buffer.strip())
+            buffer = ""
+    if buffer.strip():
+        out.append(buffer.strip())
+    return out
+
+
+def dump_schema(conn: sqlite3.Connection) -> str:
+    """The schema as committed in db/schema.sql: every object's SQL in a stable order."""
+    rows = conn.execute(
+        "SELECT type, name, sql FROM sqlite_master WHERE sql IS NOT NULL "
+        "AND name NOT LIKE 'sqlite_%' ORDER BY type, name"
+    ).fetchall()
+    return "".join(f"-- {kind} {name}\n{sql};\n\n" for kind, name, sql in rows)
