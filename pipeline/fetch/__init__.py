@@ -1,0 +1,23 @@
+"""Fetch stage: a registry kind → fetcher, built by explicit imports (no magic discovery)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from ..models import Link, Source, SourceKind
+from .base import DiscoverContext, Fetcher, Getter
+from .policy_links import PolicyLinksFetcher
+from .sitemap import SitemapFetcher
+
+FETCHERS: dict[SourceKind, Fetcher] = {
+    SourceKind.POLICY_LINKS: PolicyLinksFetcher(),
+    SourceKind.SITEMAP: SitemapFetcher(),
+}
+
+
+def discover_links(source: Source, ctx: DiscoverContext) -> Iterator[Link]:
+    """The stage verb: every link a source offers now (fetching is the caller's next step)."""
+    return FETCHERS[source.kind].discover(source, ctx)
+
+
+__all__ = ["DiscoverContext", "Fetcher", "Getter", "discover_links"]

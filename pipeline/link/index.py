@@ -1,0 +1,111 @@
+"""The linker's candidate lookup: which policies know a norm key, a number-year pair or an alias.
+
+Part of the link stage (pure). Built once per link run from the policies (the store loads them),
+so every lookup is a dict access: the cost of linking grows with the mentions in a document, not
+with documents × policies.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections import defaultdict
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from typing import Protocol
+
+from ..extract.norms import display_for_key, parse_key
+from ..models import Policy, norm_key
+
+# Aliases are found by their first words, so a document is scanned once whatever the number of
+# aliases; three words are rare enough to make false hits cheap to check.
+ALIAS_PREFIX_WORDS = 3
+
+
+@dataclass(frozen=True)
+class KnownNorm:
+    policy_id: str
+    key: str
+    display: str
+    country: str
+    type: str
+    number: str
+    year: str
+    issuer: str
+
+
+@dataclass(frozen=True)
+class AliasHit:
+    policy_id: str
+    alias: str
+    start: int  # offset in the folded text's word list, 0 = first word
+
+
+class PolicyLookup(Protocol):
+    def by_key(self, key: str) -> Sequence[KnownNorm]: ...
+    def by_number(self, country: str, number: str, year: str) -> Sequence[KnownNorm]: ...
+    def find_aliases(self, text: str) -> Iterator[AliasHit]: ...
+    def policy(self, policy_id: str) -> Policy: ...
+
+
+def fold(text: str) -> str:
+    """Lower case without accents: 'Protección' and 'proteccion' must meet."""
+    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+
+
+_WORD = re.compile(r"\w+")
+
+
+def words(text: str) -> list[str]:
+    return _WORD.findall(fold(text))
+
+
+class PolicyIndex:
+    """In-memory PolicyLookup over a set of policies (production and tests alike)."""
+
+    def __init__(self, policies: Iterable[Policy]):
+        self._policies: dict[str, Policy] = {}
+        self._by_key: dict[str, list[KnownNorm]] = defaultdict(list)
+        self._by_number: dict[tuple[str, str, str], list[KnownNorm]] = defaultdict(list)
+        self._aliases: dict[tuple[str, ...], list[tuple[str, tuple[str, ...], str]]] = defaultdict(
+            list
+        )
+        for policy in policies:
+            self._add(policy)
+
+    def _add(self, policy: Policy) -> None:
+        self._policies[policy.id] = policy
+        for key in policy.norms:
+            country, type_, number, year, issuer = parse_key(key, policy.country)
+            full = norm_key(country, type_, number, year, issuer)
+            known = KnownNorm(
+                policy.id, full, display_for_key(full), country, type_, number, year, issuer
+            )
+            self._by_key[full].append(known)
+            self._by_number[(country, number, year)].append(known)
+        for name in (policy.title, *policy.aliases):
+            tokens = tuple(words(name))
+            if len(tokens) >= ALIAS_PREFIX_WORDS:
+                self._aliases[tokens[:ALIAS_PREFIX_WORDS]].append((policy.id, tokens, name))
+
+    def by_key(self, key: str) -> Sequence[KnownNorm]:
+        return self._by_key.get(key, ())
+
+    def by_number(self, country: str, number: str, year: str) -> Sequence[KnownNorm]:
+        return self._by_number.get((country, number, year), ())
+
+    def find_aliases(self, text: str) -> Iterator[AliasHit]:
+        tokens = words(text)
+        for i in range(len(tokens) - ALIAS_PREFIX_WORDS + 1):
+            for policy_id, alias_tokens, name in self._aliases.get(
+                tuple(tokens[i : i + ALIAS_PREFIX_WORDS]), ()
+            ):
+                if tuple(tokens[i : i + len(alias_tokens)]) == alias_tokens:
+                    yield AliasHit(policy_id, name, i)
+
+    def policy(self, policy_id: str) -> Policy:
+        return self._policies[policy_id]
+
+    def __len__(self) -> int:
+        return len(self._policies)
