@@ -1,0 +1,56 @@
+# Every target creates .venv on first use, so `make demo` and `make test` work on a fresh clone.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+DB ?= db/observatory.db
+
+.DEFAULT_GOAL := help
+.PHONY: help install demo test check format run eval schema browse clean
+
+help: ## List the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-8s %s\n", $$1, $$2}'
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --disable-pip-version-check -e '.[dev]'
+	@touch $(STAMP)
+
+install: $(STAMP) ## Create .venv and install the project with its dev tools
+
+demo: $(STAMP) ## Run the whole pipeline on the bundled offline demo web (db/observatory.db)
+	$(BIN)/python demo/run_demo.py --db $(DB)
+
+test: $(STAMP) ## Run the linters, type checks and the whole test suite
+	$(BIN)/ruff check pipeline tests demo eval
+	$(BIN)/ruff format --check pipeline tests demo eval
+	$(BIN)/mypy
+	$(BIN)/pytest
+
+check: $(STAMP) ## ruff (lint + format check) and mypy strict
+	$(BIN)/ruff check pipeline tests demo eval
+	$(BIN)/ruff format --check pipeline tests demo eval
+	$(BIN)/mypy
+
+format: $(STAMP) ## Apply ruff's formatting and safe fixes
+	$(BIN)/ruff format pipeline tests demo eval
+	$(BIN)/ruff check --fix pipeline tests demo eval
+
+run: $(STAMP) ## The nightly job: fetch, extract and link every enabled source of sources.toml
+	$(BIN)/pipeline --db $(DB) run
+
+eval: $(STAMP) ## Accuracy on the development corpora in ../shared/corpus (skips without them)
+	$(BIN)/python eval/eval_norms.py
+	$(BIN)/python eval/eval_dates.py
+
+schema: $(STAMP) ## Rewrite db/schema.sql from the migrations
+	$(BIN)/python -c "import sqlite3; from pipeline.store import migrate, dump_schema; \
+	c = sqlite3.connect(':memory:', isolation_level=None); migrate(c); \
+	open('db/schema.sql', 'w').write(dump_schema(c))"
+
+browse: $(STAMP) ## Browse the database with Datasette
+	$(BIN)/pip install --quiet datasette && $(BIN)/datasette $(DB)
+
+clean: ## Remove the virtualenv, caches and the demo database
+	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache exports
+	rm -f db/observatory.db db/observatory.db-wal db/observatory.db-shm
