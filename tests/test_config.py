@@ -1,0 +1,96 @@
+"""sources.toml validation: every mistake is refused at load with the source id and key named."""
+
+from __future__ import annotations
+
+import datetime as dt
+import ipaddress
+from pathlib import Path
+
+import pytest
+
+from pipeline.config import load_config
+from pipeline.errors import ConfigError
+from pipeline.models import SourceKind
+
+from .conftest import ROOT
+
+GOOD = """
+[fetch]
+user_agent = "test-agent/1"
+contact = "ops@example.org"
+allow_addresses = ["127.0.0.1/32"]
+delay_seconds = 0.5
+
+[link]
+auto_accept_score = 0.95
+
+[[source]]
+id = "elperuano-sitemap"
+name = "El Peruano"
+kind = "sitemap"
+url = "https://www.elperuano.pe/sitemap.xml"
+country = "pe"
+since = 2021-01-01
+expect_items_within_days = 3
+"""
+
+
+def write(tmp_path: Path, text: str) -> Path:
+    path = tmp_path / "sources.toml"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_a_valid_config_loads_with_every_setting(tmp_path: Path) -> None:
+    config = load_config(write(tmp_path, GOOD))
+    assert config.fetch.allow_addresses == (ipaddress.ip_network("127.0.0.1/32"),)
+    assert config.fetch.delay_seconds == 0.5
+    assert config.link.auto_accept_score == 0.95
+    (src,) = config.sources
+    assert (src.id, src.kind, src.country) == ("elperuano-sitemap", SourceKind.SITEMAP, "PE")
+    assert src.since == dt.date(2021, 1, 1)
+    assert src.expect_items_within_days == 3
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        (('kind = "sitemap"', 'kind = "rss"'), "source 'elperuano-sitemap': unknown kind 'rss'"),
+        (('country = "pe"', 'country = "pe"\ncolour = "red"'),
+         "source 'elperuano-sitemap': unknown key 'colour'"),
+        (('url = "https://www.elperuano.pe/sitemap.xml"', 'url = "ftp://x"'),
+         "source 'elperuano-sitemap': 'url' must be an http(s) URL"),
+        (('since = 2021-01-01', 'since = "yesterday"'), "'since' must be a date"),
+        (('"127.0.0.1/32"', '"localhost"'), "'allow_addresses' has a bad network"),
+        (('delay_seconds = 0.5', 'delay_seconds = "slow"'), "'delay_seconds' must be float"),
+        (('auto_accept_score = 0.95', 'auto_accept = 1'), "[link]: unknown key 'auto_accept'"),
+        (('id = "elperuano-sitemap"', 'id = "El Peruano!"'), "'id' must be lower-case"),
+        (('country = "pe"', 'country = "Peru"'), "ISO 3166-1"),
+    ],
+)  # fmt: skip
+def test_mistakes_are_refused_naming_source_and_key(
+    tmp_path: Path, change: tuple[str, str], message: str
+) -> None:
+    with pytest.raises(ConfigError) as err:
+        load_config(write(tmp_path, GOOD.replace(*change)))
+    assert message in str(err.value)
+    assert "\n" not in str(err.value)
+
+
+def test_duplicate_source_ids_are_refused(tmp_path: Path) -> None:
+    text = GOOD + GOOD[GOOD.index("[[source]]") :]
+    with pytest.raises(ConfigError, match="declared twice"):
+        load_config(write(tmp_path, text))
+
+
+def test_missing_and_malformed_files(tmp_path: Path) -> None:
+    with pytest.raises(ConfigError, match="config file not found"):
+        load_config(tmp_path / "nope.toml")
+    with pytest.raises(ConfigError, match="not valid TOML"):
+        load_config(write(tmp_path, "[[source]\nid="))
+
+
+@pytest.mark.parametrize("name", ["sources.toml", "demo/sources.toml"])
+def test_the_shipped_configs_are_valid(name: str) -> None:
+    config = load_config(ROOT / name)
+    assert config.sources

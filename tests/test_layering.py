@@ -1,0 +1,63 @@
+"""The direction of imports (ARCHITECTURE.md): pure stages never reach the store or the network,
+and each third-party library has one adapter module."""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+import pytest
+
+from .conftest import ROOT
+
+PKG = ROOT / "pipeline"
+
+
+def imports(path: Path) -> set[str]:
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    found: set[str] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            found.update(alias.name for alias in node.names)
+        elif isinstance(node, ast.ImportFrom):
+            base = node.module or ""
+            if node.level:  # resolve relative imports against the module's package
+                parts = path.relative_to(ROOT).with_suffix("").parts[: -node.level]
+                base = ".".join([*parts, base] if base else parts)
+            found.add(base)
+    return found
+
+
+def modules(folder: str) -> list[Path]:
+    return sorted((PKG / folder).rglob("*.py")) if (PKG / folder).is_dir() else [PKG / folder]
+
+
+@pytest.mark.parametrize("folder", ["extract", "link", "models.py", "errors.py"])
+def test_pure_stages_do_not_import_store_or_network(folder: str) -> None:
+    for path in modules(folder):
+        bad = {m for m in imports(path)
+               if m.startswith(("pipeline.store", "pipeline.http", "httpx", "sqlite"))}  # fmt: skip
+        assert not bad, f"{path.relative_to(ROOT)} imports {bad}"
+
+
+def test_fetchers_depend_only_on_models_errors_and_http() -> None:
+    for path in modules("fetch"):
+        ours = {m for m in imports(path) if m.startswith("pipeline.")}
+        allowed = ("pipeline.models", "pipeline.errors", "pipeline.http", "pipeline.fetch")
+        assert all(m.startswith(allowed) for m in ours), f"{path.name}: {ours}"
+
+
+@pytest.mark.parametrize(
+    ("library", "owners"),
+    [("httpx", {"http.py"}), ("sqlite_utils", None), ("trafilatura", {"text.py"}),
+     ("warcio", {"archive.py"}), ("click", {"cli.py"})],
+)  # fmt: skip
+def test_each_library_has_one_adapter(library: str, owners: set[str] | None) -> None:
+    users = {p.relative_to(PKG).as_posix() for p in PKG.rglob("*.py")
+             if any(m == library or m.startswith(library + ".") for m in imports(p))}  # fmt: skip
+    if owners is None:  # sqlite-utils: only inside the store package
+        assert users and all(
+            u.startswith(("store/", "app.py", "ingest.py", "run.py")) for u in users
+        )
+    else:
+        assert {Path(u).name for u in users} <= owners, users

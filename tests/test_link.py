@@ -1,0 +1,103 @@
+"""The linker's verdicts on realistic cases: what is auto-accepted, what is queued, and why."""
+
+from __future__ import annotations
+
+import pytest
+
+from pipeline.config import LinkSettings
+from pipeline.link import PolicyIndex, link_document
+from pipeline.models import MatchStatus
+
+from .conftest import extraction, policy
+
+MECANISMO = policy(
+    "pe-mecanismo",
+    ["DS|4|2021|JUS", "RM|159|2019|JUS"],
+    ["Mecanismo intersectorial para la protección de las personas defensoras de derechos humanos"],
+)
+AMBIENTE = policy("pe-ambiente", ["RM|134|2021|MINAM", "RSG|28|2021|MINAM"], title="Environment")
+SHARED = policy("pe-shared", ["RM|134|2021|MINAM"], title="Another entry")
+COLOMBIA = policy("co-decreto", ["DEC|1066|2015|"], country="CO", title="Decreto único")
+SETTINGS = LinkSettings()
+DAY_LIST = " ".join(f"Resolución Ministerial N° {n:03d}-2020-MINEM/DM." for n in range(100, 111))
+
+CASES = [
+    # (label, title, text, policies, expected {policy: status}, a word every reason list carries)
+    ("exact number in the title",
+     "Decreto Supremo N° 004-2021-JUS", "Crea el mecanismo.", [MECANISMO],
+     {"pe-mecanismo": MatchStatus.AUTO}, "title"),
+    ("exact number in the lead, other spelling",
+     "Gobierno crea mecanismo", "Lima. Mediante el D.S. Nº 004-2021-JUS se crea el mecanismo.",
+     [MECANISMO], {"pe-mecanismo": MatchStatus.AUTO}, "lead"),
+    ("mention in passing deep in the body",
+     "Noticias del día", "x " * 400 + "Según el Decreto Supremo N° 004-2021-JUS.", [MECANISMO],
+     {"pe-mecanismo": MatchStatus.PENDING}, "body"),
+    ("one of twelve norms of the day",
+     "Normas legales", "x " * 400 + DAY_LIST + " Resolución Ministerial N° 0159-2019-JUS.",
+     [MECANISMO], {"pe-mecanismo": MatchStatus.PENDING}, "list of 12 norms"),
+    ("English article, partial number",
+     "Peru adopts Decree N° 004-2021", "The decree creates a mechanism.", [MECANISMO],
+     {"pe-mecanismo": MatchStatus.PENDING}, "fits only"),
+    ("two policies share the norm",
+     "Resolución Ministerial N° 134-2021-MINAM", "Protocolo sectorial.", [AMBIENTE, SHARED],
+     {"pe-ambiente": MatchStatus.PENDING, "pe-shared": MatchStatus.PENDING}, "2 policies"),
+    ("only the policy's name",
+     "Defensores piden fortalecer el mecanismo",
+     "El Mecanismo intersectorial para la protección de las personas defensoras de derechos "
+     "humanos no tiene presupuesto.", [MECANISMO], {"pe-mecanismo": MatchStatus.PENDING}, "alias"),
+    ("a Colombian decree with a Peruvian-looking number",
+     "Decreto 1066 de 2015", "Decreto Único Reglamentario del Sector Interior.", [MECANISMO],
+     {}, ""),
+    ("nothing to go on",
+     "Clima en Lima", "Hoy hará calor en la costa.", [MECANISMO, AMBIENTE], {}, ""),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("label", "title", "text", "policies", "expected", "word"), CASES, ids=[c[0] for c in CASES]
+)
+def test_linking_cases(label, title, text, policies, expected, word) -> None:  # type: ignore[no-untyped-def]
+    matches = link_document(extraction(title, text), PolicyIndex(policies), SETTINGS, "PE")
+    assert {m.policy_id: m.status for m in matches} == expected, label
+    for m in matches:
+        assert any(word in reason for reason in m.reasons), m.reasons
+
+
+def test_a_colombian_document_links_to_the_colombian_policy() -> None:
+    doc = extraction("Decreto 1066 de 2015", "Decreto Único Reglamentario.", country="CO")
+    matches = link_document(doc, PolicyIndex([MECANISMO, COLOMBIA]), SETTINGS, "CO")
+    assert [(m.policy_id, m.status) for m in matches] == [("co-decreto", MatchStatus.AUTO)]
+
+
+def test_reasons_name_the_norm_in_plain_words() -> None:
+    doc = extraction("Decreto Supremo N° 004-2021-JUS", "Crea el mecanismo.")
+    (match,) = link_document(doc, PolicyIndex([MECANISMO]), SETTINGS, "PE")
+    assert match.reasons[0] == (
+        "cites Decreto Supremo N° 004-2021-JUS, one of this policy's norms, in the title"
+    )
+
+
+def test_an_amendment_relates_the_document_to_the_amended_policy() -> None:
+    text = (
+        "Decreto Supremo N° 002-2022-JUS. Decreto Supremo que modifica el Decreto Supremo "
+        "N° 004-2021-JUS, que crea el Mecanismo intersectorial."
+    )
+    matches = link_document(extraction("Decreto Supremo que modifica", text),
+                            PolicyIndex([MECANISMO]), SETTINGS, "PE")  # fmt: skip
+    (match,) = matches
+    assert any(r.startswith("modifies Decreto Supremo N° 004-2021-JUS") for r in match.reasons)
+
+
+def test_evidence_hash_ignores_wording_but_not_evidence() -> None:
+    index = PolicyIndex([MECANISMO])
+    a = link_document(extraction("Decreto Supremo N° 004-2021-JUS", "a"), index, SETTINGS, "PE")
+    b = link_document(extraction("DS 004-2021-JUS", "b"), index, SETTINGS, "PE")
+    c = link_document(extraction("Nada", "x " * 400 + "DS 004-2021-JUS"), index, SETTINGS, "PE")
+    assert a[0].evidence_hash == b[0].evidence_hash != c[0].evidence_hash
+
+
+def test_blocked_pages_are_never_linked() -> None:
+    from dataclasses import replace
+
+    doc = replace(extraction("Decreto Supremo N° 004-2021-JUS", "x"), page_class="blocked")
+    assert link_document(doc, PolicyIndex([MECANISMO]), SETTINGS, "PE") == []
