@@ -150,6 +150,11 @@ def _visible_dates(page: Page) -> list[DateMention]:
         DateMention(f.value, DateKind.PUBLISHED, DateMethod.TEXT, f.raw, f.start, f.end)
         for f in find_phrases(page.text[:TOP_CHARS])
     ]
+    # a byline above the article body, which trafilatura leaves out (no span: not in the text)
+    seen += [
+        DateMention(f.value, DateKind.PUBLISHED, DateMethod.TEXT, f.raw)
+        for f in find_phrases(page.head_text)
+    ]
     return seen
 
 

@@ -77,7 +77,9 @@ ACTION = re.compile(
     r"|deroga|derogó|derogado|reglamenta|reglamentó|establece|estableció|dispone|dispuso|declara"
     r"|amplía|amplió|prorroga|protege|regula|creates?|created|approves?|approved|amends?|amended"
     r"|modifies|modified|repeals?|repealed|regulates?|establishe[sd]|cria|criou|aprova|aprovou"
-    r"|altera|alterou|revoga|revogou|institui|crée|approuve|modifie|abroge)\b",
+    r"|altera|alterou|revoga|revogou|institui|crée|approuve|modifie|abroge"
+    # the gazette's imperative forms in article 1: "Créase el Mecanismo", "Apruébase el Protocolo"
+    r"|créase|apruébase|modifícase|derógase|declárase)\b",
     re.I,
 )
 # Sentence ends: . ! ? (and the same followed by a closing quote) before a capital, quote or
@@ -126,6 +128,22 @@ ABBREVIATIONS = frozenset(
 # does is next; the lede (first sentences) is the usual place for both.
 W_NORM, W_ACTION, W_LEDE = 3.0, 2.0, 1.0
 LEDE_SENTENCES = 3
+# A sentence that repeats most of the title is the sumilla of a gazette page or the lede of a news
+# story: what the document itself is about, rather than an older norm it cites.
+W_TITLE, TITLE_OVERLAP = 3.0, 0.6
+# A sentence whose words are nearly all the title's is the headline itself.
+HEADLINE_OVERLAP = 0.9
+# Recitals ("Que, mediante Decreto Supremo N° 002-2018-JUS se aprueba ...", "VISTOS:") say why a
+# norm is issued, citing older norms; they are never the snippet editors want.
+W_RECITAL = 4.0
+# A gazette sumilla, "Decreto Supremo que crea el Mecanismo ...": the headline that is the snippet
+# on El Peruano pages. Other headlines (news) are not sentences of the document and are skipped.
+SUMILLA = re.compile(
+    r"^(?:Decreto|Resoluci[oó]n|Ley|Ordenanza|Acuerdo|Directiva)\b[^.\n]{0,80}?\bque\s", re.I
+)
+# Datelines opening a news lede ("Lima, 27 de abril de 2019.- ", "LIMA (EFE).- ") are cut off.
+DATELINE = re.compile(r"^[A-ZÁÉÍÓÚÑ][^,.\n]{1,40}(?:,[^.\n]{1,40}?)?\s?(?:\.-|\.—|-{1,2}|—|–)\s*")
+RECITAL = re.compile(r"^(?:Que,|Que\s|VISTOS?\b|CONSIDERANDO\b|De conformidad)", re.I)
 
 
 @dataclass(frozen=True)
@@ -134,6 +152,7 @@ class Sentence:
     start: int
     end: int
     index: int
+    paragraph: int
 
 
 def _boilerplate(paragraph: str) -> bool:
@@ -162,19 +181,36 @@ def sentences(text: str) -> list[Sentence]:
     """The text's sentences outside boilerplate paragraphs, with spans into `text`."""
     found: list[Sentence] = []
     offset = 0
-    for paragraph in text.split("\n"):
+    for number, paragraph in enumerate(text.split("\n")):
         if paragraph.strip() and not _boilerplate(paragraph):
             for piece, start in _split(paragraph, offset):
+                if (cut := DATELINE.match(piece)) and cut.end() < len(piece) // 2:
+                    piece, start = piece[cut.end() :], start + cut.end()
                 if len(piece) >= MIN_SENTENCE_CHARS:
-                    found.append(Sentence(piece, start, start + len(piece), len(found)))
+                    found.append(Sentence(piece, start, start + len(piece), len(found), number))
         offset += len(paragraph) + 1
     return found
 
 
-def _score(s: Sentence, norms: Sequence[NormMention]) -> float:
+def _words(text: str) -> set[str]:
+    return set(re.findall(r"\w{4,}", text.lower()))
+
+
+def _headline(sentence: str, title: str) -> bool:
+    """The page's headline repeated in its text (not a sentence), unless it is a gazette sumilla."""
+    words, title_words = _words(sentence), _words(title)
+    same = bool(words) and len(words & title_words) >= HEADLINE_OVERLAP * len(words)
+    return same and not SUMILLA.match(sentence)
+
+
+def _score(s: Sentence, norms: Sequence[NormMention], title_words: set[str]) -> float:
     score = W_NORM if any(s.start <= n.start < s.end for n in norms) else 0.0
     score += W_ACTION if ACTION.search(s.text) else 0.0
-    return score + (W_LEDE if s.index < LEDE_SENTENCES else 0.0)
+    score += W_LEDE if s.index < LEDE_SENTENCES else 0.0
+    words = _words(s.text)
+    if title_words and len(words & title_words) >= TITLE_OVERLAP * len(title_words):
+        score += W_TITLE
+    return score - (W_RECITAL if RECITAL.match(s.text) else 0.0)
 
 
 def cap(text: str, limit: int = MAX_CHARS) -> str:
@@ -194,16 +230,19 @@ def summarize(
     text: str, norms: Sequence[NormMention] = (), description: str = "", title: str = ""
 ) -> str:
     """1-3 of the document's sentences, the best first in document order, ≤ ~MAX_CHARS."""
-    candidates = [s for s in sentences(text) if s.text.strip() != title.strip()]
+    candidates = [s for s in sentences(text) if not _headline(s.text, title)]
     if not candidates:
         return cap(description)
-    best = max(candidates, key=lambda s: (_score(s, norms), -s.index))
-    if _score(best, norms) <= W_LEDE and len(description) >= MIN_SENTENCE_CHARS:
+    title_words = _words(title)
+    scores = [_score(s, norms, title_words) for s in candidates]
+    at = max(range(len(candidates)), key=lambda i: (scores[i], -i))
+    if scores[at] <= W_LEDE and len(description) >= MIN_SENTENCE_CHARS:
         return cap(description)  # nothing says what a norm does: the page's own summary is better
-    at = candidates.index(best)
-    chosen = [best]
+    chosen = [candidates[at]]
     for following in candidates[at + 1 : at + MAX_SENTENCES]:
-        if sum(len(s.text) + 1 for s in chosen) + len(following.text) > MAX_CHARS:
+        # continue the best sentence's own paragraph only: the next one is another topic
+        too_long = sum(len(s.text) + 1 for s in chosen) + len(following.text) > MAX_CHARS
+        if following.paragraph != chosen[0].paragraph or too_long:
             break
         chosen.append(following)
     return cap(" ".join(s.text for s in chosen))

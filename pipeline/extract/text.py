@@ -45,6 +45,7 @@ class Page:
     jsonld: tuple[tuple[str, str], ...] = ()  # (datePublished|dateCreated|..., value)
     times: tuple[tuple[str, str], ...] = ()  # <time>: (datetime attribute, visible text)
     extra_dates: tuple[str, ...] = field(default=())  # e.g. a PDF's /CreationDate
+    head_text: str = ""  # the first visible text of the whole page: bylines trafilatura drops
 
 
 # --- page classes: vocabulary as data ------------------------------------------------------------
@@ -163,11 +164,12 @@ def sniff(body: bytes, content_type: str = "", url: str = "") -> str:
         return "pdf"
     if any(body.startswith(bom) for bom, _ in _BOMS[1:]):
         return "html" if b"<\x00" in head or b"\x00<" in head else "text"
-    sample = body[:8192]
-    if sample and sum(sample.count(bytes([b])) for b in _CONTROL) > len(sample) // 20:
-        raise ExtractError(f"{url or 'document'}: binary content, not HTML, text or PDF")
     if _HTML_START.match(body.lstrip(codecs.BOM_UTF8)[:512]):
-        return "html"
+        return "html"  # markup first: stray control bytes inside are lxml's problem, not ours
+    sample = body[:8192]
+    # Binary when over 5% of the sample is control bytes (+3 so a stray byte in a tiny text passes)
+    if sum(sample.count(bytes([b])) for b in _CONTROL) > len(sample) // 20 + 3:
+        raise ExtractError(f"{url or 'document'}: binary content, not HTML, text or PDF")
     if "html" in content_type.lower() or re.search(r"\.html?(?:$|\?)", url, re.I):
         return "html" if b"<" in head else "text"
     return "text"
@@ -256,6 +258,26 @@ def _plain_walk(tree: HtmlElement) -> str:
     return "\n".join(line for line in lines if line)
 
 
+# Visible text kept from the top of the page (bylines, date lines above the article body).
+HEAD_CHARS = 3000
+
+
+def _head_text(tree: HtmlElement) -> str:
+    """The page's first visible text, bylines included, in one early-exit pass."""
+    parts: list[str] = []
+    size = 0
+    for el in tree.iter():
+        if not isinstance(el.tag, str):
+            continue
+        for piece in (el.text if el.tag not in _NOT_TEXT[:4] else None, el.tail):
+            if piece and piece.strip():
+                parts.append(" ".join(piece.split()))
+                size += len(parts[-1])
+        if size > HEAD_CHARS:
+            break
+    return "\n".join(parts)[:HEAD_CHARS]
+
+
 def _main_text(tree: HtmlElement, url: str) -> str:
     import trafilatura  # the adapter: only here
 
@@ -293,6 +315,7 @@ def read_html(html: str, url: str = "") -> Page:
         meta=meta,
         jsonld=jsonld,
         times=times,
+        head_text=_head_text(tree),
     )
 
 

@@ -1,0 +1,122 @@
+"""Summaries: extractive, norm-bearing sentences first, never boilerplate, capped."""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from pipeline.extract.summary import MAX_CHARS, cap, sentences, summarize
+from pipeline.models import NormMention
+
+
+def mention(text: str, raw: str) -> NormMention:
+    start = text.index(raw)
+    return NormMention("DS", "4", "2021", "JUS", raw, start, start + len(raw), raw)
+
+
+NEWS = (
+    "Gobierno crea mecanismo para proteger a defensores\n"
+    "Lee también: Congreso aprueba ley de presupuesto para el año fiscal 2022 en primera votación\n"
+    "Lima, 22 de abril de 2021.- La ministra visitó esta mañana la región de Madre de Dios junto a"
+    " dirigentes indígenas.\n"
+    "El Ejecutivo publicó el Decreto Supremo N° 004-2021-JUS, que crea el Mecanismo Intersectorial"
+    " para la Protección de las Personas Defensoras de Derechos Humanos. El mecanismo reúne a ocho"
+    " ministerios.\n"
+    "Suscríbete a nuestro boletín y recibe todas las noticias importantes en tu correo.\n"
+    "Usamos cookies para mejorar tu experiencia de navegación en nuestro sitio web, acepta aquí.\n"
+)
+
+CASES = [
+    # the sentence with the norm and its verb, continued within its paragraph
+    (
+        NEWS,
+        "Decreto Supremo N° 004-2021-JUS",
+        "",
+        "El Ejecutivo publicó el Decreto Supremo N° 004-2021-JUS, que crea el Mecanismo",
+    ),
+    # nothing about a norm: the meta description is better than the lede
+    (
+        "La selección peruana jugó anoche en Lima un partido amistoso ante Bolivia y empató.\n",
+        "",
+        "Resumen del partido amistoso entre Perú y Bolivia jugado en el Estadio Nacional.",
+        "Resumen del partido",
+    ),
+    # no sentences at all: the description
+    (
+        "Inicio\nNoticias\nContacto",
+        "",
+        "Descripción de la página de inicio del ministerio.",
+        "Descr",
+    ),
+    # English
+    (
+        "Menu Home About\nOn the 23rd of July 2021, the Ministry approved the protocol for"
+        " environmental defenders, which sets out protection measures.\n",
+        "",
+        "",
+        "On the 23rd of July 2021, the Ministry approved the protocol",
+    ),
+]
+
+
+@pytest.mark.parametrize(("text", "raw", "description", "start"), CASES)
+def test_summarize(text: str, raw: str, description: str, start: str) -> None:
+    norms = [mention(text, raw)] if raw else []
+    got = summarize(text, norms, description, title="Gobierno crea mecanismo")
+    assert got.startswith(start)
+    assert len(got) <= MAX_CHARS + 1
+    for banned in ("Lee también", "Suscríbete", "cookies", "Lima, 22"):
+        assert banned not in got
+
+
+def test_gazette_sumilla_is_the_snippet() -> None:
+    title = "Decreto Supremo que crea el Mecanismo Intersectorial - N° 004-2021-JUS"
+    text = (
+        "Decreto Supremo que crea el Mecanismo Intersectorial para la Protección de Defensores\n"
+        "Que, mediante Decreto Supremo N° 002-2018-JUS se aprueba el Plan Nacional de Derechos"
+        " Humanos;\n"
+    )
+    got = summarize(text, [mention(text, "Decreto Supremo N° 002-2018-JUS")], "", title)
+    assert got.startswith("Decreto Supremo que crea el Mecanismo Intersectorial")
+
+
+def test_abbreviations_do_not_split_sentences() -> None:
+    text = (
+        "El Art. 2 del D.S. N°. 004-2021-JUS crea el mecanismo nacional de protección."
+        " Otra frase más que es larga."
+    )
+    first = sentences(text)[0].text
+    assert first.endswith("protección.")
+
+
+@pytest.mark.parametrize(
+    ("text", "limit", "expected"),
+    [
+        ("Corta.", 400, "Corta."),
+        ("Primera frase aquí. Segunda frase que no cabe entera", 30, "Primera frase aquí."),
+        ("una lista larga, de cosas, sin punto final alguno", 30, "una lista larga, de cosas…"),
+    ],
+)
+def test_cap(text: str, limit: int, expected: str) -> None:
+    assert cap(text, limit) == expected
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.text(max_size=3000), st.text(max_size=200))
+def test_never_raises(text: str, description: str) -> None:
+    assert len(summarize(text, (), description, "")) <= MAX_CHARS + 1
+
+
+def test_roughly_linear() -> None:
+    para = "El Decreto Supremo N° 004-2021-JUS crea el mecanismo. Art. 2. N°. Lee también\n"
+    small, big = para * 130, para * 1300
+
+    def timed(text: str) -> float:
+        start = time.perf_counter()
+        summarize(text)
+        return time.perf_counter() - start
+
+    assert min(timed(big) for _ in range(3)) < 30 * min(timed(small) for _ in range(3)) + 0.05
