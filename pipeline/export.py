@@ -78,7 +78,8 @@ def spreadsheet_safe(value: str) -> str:
 
 def to_csv(items: Sequence[PolicyLinks]) -> str:
     buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
+    # RFC 4180 line ends: fields holding a bare CR or LF are then quoted, never split.
+    writer = csv.writer(buffer, lineterminator="\r\n")
     writer.writerow(CSV_COLUMNS)
     for item in items:
         for s in item.sources:

@@ -12,7 +12,7 @@ from pipeline.config import load_config
 from pipeline.errors import ConfigError
 from pipeline.models import SourceKind
 
-from .conftest import ROOT
+from support import ROOT
 
 GOOD = """
 [fetch]

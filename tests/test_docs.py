@@ -8,7 +8,7 @@ from click.testing import CliRunner
 
 from pipeline.cli import cli
 
-from .conftest import ROOT
+from support import ROOT
 
 
 def commands(group: click.Group = cli, prefix: str = "") -> list[str]:

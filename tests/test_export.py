@@ -13,7 +13,7 @@ from pipeline.errors import ExportError
 from pipeline.export import export_links, write_atomically
 from pipeline.models import LinkedSource, MatchStatus, PolicyLinks
 
-from .conftest import policy
+from support import policy
 
 
 def source(url: str, published: str | None, title: str = "t", summary: str = "s") -> LinkedSource:

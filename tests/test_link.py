@@ -8,7 +8,7 @@ from pipeline.config import LinkSettings
 from pipeline.link import PolicyIndex, link_document
 from pipeline.models import MatchStatus
 
-from .conftest import extraction, policy
+from support import extraction, policy
 
 MECANISMO = policy(
     "pe-mecanismo",

@@ -11,7 +11,7 @@ from pipeline import store
 from pipeline.extract.norms import display_for_key
 from pipeline.models import Match, MatchStatus
 
-from .conftest import policy
+from support import policy
 
 
 def _setup(db) -> int:  # type: ignore[no-untyped-def]

@@ -16,7 +16,7 @@ from pipeline.models import MatchStatus
 from pipeline.policies import read_policy_file
 from pipeline.store.exports import policy_links
 
-from .conftest import ROOT
+from support import ROOT
 
 ENTRY: dict[str, Any] = {
     "id": "pe-mecanismo",
@@ -25,7 +25,7 @@ ENTRY: dict[str, Any] = {
     "status": "adopted",
     "description": "",
     "updated": "2023-01",
-    "norms": ["DS|4|2021|JUS", "RM|0159|2019|jus"],
+    "norms": ["DS|4|2021|JUS", "RM|159|2019|JUS"],
     "aliases": ["Mecanismo intersectorial para la protección de las personas defensoras"],
     "sources": [{"url": "https://www.gob.pe/x", "source_name": "gob.pe", "snippet": "On..."}],
 }
@@ -37,9 +37,9 @@ def write(tmp_path: Path, data: Any) -> Path:
     return path
 
 
-def test_keys_are_normalised_on_import(tmp_path: Path) -> None:
-    (policy,) = read_policy_file(write(tmp_path, [ENTRY]))
-    assert policy.norms == ("DS|4|2021|JUS", "RM|159|2019|JUS")
+def test_non_canonical_keys_are_refused_with_the_reason(tmp_path: Path) -> None:
+    with pytest.raises(PolicyFileError, match="'RM|0159|2019|JUS'.*leading zeros"):
+        read_policy_file(write(tmp_path, [{**ENTRY, "norms": ["RM|0159|2019|JUS"]}]))
 
 
 def test_keys_are_read_in_the_policys_country(tmp_path: Path) -> None:

@@ -11,7 +11,7 @@ from pipeline import store
 from pipeline.errors import StoreError
 from pipeline.store.migrations import MIGRATIONS, schema_version
 
-from .conftest import ROOT
+from support import ROOT
 
 
 def test_migrated_schema_is_the_committed_schema() -> None:

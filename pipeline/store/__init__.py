@@ -18,10 +18,12 @@ from .documents import (
 from .matches import SaveResult, queue_counts, save_matches
 from .migrations import dump_schema, migrate
 from .policies import ImportResult, import_policies, load_policies
+from .runs import RunRow, finish_run, last_runs, record_failure, start_run, table_counts
 
 __all__ = [
     "CurrentExtraction",
     "ImportResult",
+    "RunRow",
     "SaveResult",
     "StoredVersion",
     "conditional_headers",
@@ -29,15 +31,20 @@ __all__ = [
     "current_extractions",
     "dump_schema",
     "ensure_document",
+    "finish_run",
     "has_extraction",
     "import_policies",
+    "last_runs",
     "listed_urls",
     "load_policies",
     "migrate",
     "now",
     "queue_counts",
+    "record_failure",
     "save_extraction",
     "save_matches",
+    "start_run",
     "store_version",
+    "table_counts",
     "transaction",
 ]
