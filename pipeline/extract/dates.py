@@ -268,6 +268,16 @@ def _text_published(
     return None
 
 
+def _head_published(page: Page, bounds: Bounds) -> DateMention | None:
+    """The first date a reader sees on the page (a byline above the body, which trafilatura drops;
+    the main text's first date is often the story's, "6 de marzo de 2002"). After htmldate, which
+    knows the site headers that show today's date."""
+    for f in find_phrases(page.head_text):
+        if bounds.ok(f.value):
+            return DateMention(f.value, DateKind.PUBLISHED, DateMethod.TEXT, f.raw)
+    return None
+
+
 def _published(
     page: Page, url: str, found: Sequence[Found], bounds: Bounds, best: DateMention | None
 ) -> DateMention | None:
@@ -276,6 +286,7 @@ def _published(
         lambda: from_htmldate(page, bounds, extensive=False),
         lambda: _text_published(found, bounds, dateline_only=True),
         lambda: from_htmldate(page, bounds, extensive=True),
+        lambda: _head_published(page, bounds),
         lambda: _text_published(found, bounds, dateline_only=False),
         lambda: from_url(url, bounds),
         lambda: from_dateparser(page.text, bounds),
