@@ -1,0 +1,184 @@
+"""Core commands: init, policies, sources, extract, add, link, status."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any
+
+import click
+
+from .. import app, store
+from ..errors import InputError
+from ..extract import extract_document
+from ..extract.norms import display_for_key
+from ..ingest import fetched_from_file
+from ..jsonout import extraction_json
+from ..models import Fetched, Link, MatchStatus
+from ..policies import read_policy_file
+from ..store.exports import policy_links
+from .common import options, queue_line
+
+
+@click.command()
+def init() -> None:
+    """Create the database (or bring its schema up to date)."""
+    opts = options()
+    store.connect(opts.db_path, create=True)
+    click.echo(f"database ready: {opts.db_path}")
+
+
+@click.group()
+def policies() -> None:
+    """Import and list policy entries."""
+
+
+@policies.command("import")
+@click.argument("file", type=click.Path(path_type=Path))
+def policies_import(file: Path) -> None:
+    """Import policy entries from a JSON FILE (importing it again changes nothing)."""
+    entries = read_policy_file(file)
+    db = app.open_db(options(), create=True)
+    result = store.import_policies(db, entries, display_for_key)
+    relinked = 0
+    if result.added or result.changed:
+        relinked = app.ingestor(db, options(), app.load(options())).relink_all()
+    click.echo(
+        f"policies: {result.added} added, {result.changed} changed, {result.unchanged} unchanged"
+        + (f"; {relinked} documents re-linked" if relinked else "")
+    )
+
+
+@policies.command("list")
+def policies_list() -> None:
+    """List the policy entries with their norms and counts of linked sources."""
+    db = app.open_db(options())
+    for item in policy_links(db, list(MatchStatus)):
+        counts = {s: sum(x.status is s for x in item.sources) for s in MatchStatus}
+        p = item.policy
+        click.echo(f"{p.id}  [{p.country}]  {p.title}")
+        click.echo(f"    norms: {', '.join(display_for_key(k) for k in p.norms) or '-'}")
+        click.echo("    sources: " + ", ".join(f"{n} {s.value}" for s, n in counts.items()))
+
+
+@click.group()
+def sources() -> None:
+    """Show the sources declared in the config file."""
+
+
+@sources.command("list")
+def sources_list() -> None:
+    """List the configured sources."""
+    config = app.load(options())
+    if not config.sources:
+        click.echo(f"no sources declared ({config.path or 'no config file'})")
+    for s in config.sources:
+        state = "enabled" if s.enabled else "disabled"
+        click.echo(
+            f"{s.id}  {s.kind.value}  {state}  [{s.country}/{s.language}]  {s.name}  {s.url}"
+        )
+
+
+def _read_input(arg: str, url: str | None, client: Callable[[], Any]) -> Fetched:
+    if arg.startswith(("http://", "https://")):
+        fetched: Fetched = client().get(arg)
+        return fetched
+    if "://" in arg or arg.startswith(("file:", "data:")):
+        raise InputError(f"only local files and http(s) URLs can be read: {arg}")
+    return fetched_from_file(Path(arg), url)
+
+
+def _lazy_client() -> Callable[[], Any]:
+    made: list[Any] = []
+
+    def get() -> Any:
+        if not made:
+            made.append(app.http_client(app.load(options())))
+        return made[0]
+
+    return get
+
+
+def _check_url_option(inputs: Sequence[str], url: str | None) -> None:
+    if url and len(inputs) != 1:
+        raise InputError("--url names one document: give exactly one input with it")
+    if url and not url.startswith(("http://", "https://")):
+        raise InputError(f"--url must be an http(s) URL: {url}")
+
+
+@click.command()
+@click.argument("inputs", nargs=-1, required=True)
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON object per input.")
+@click.option("--url", default=None, help="The document's URL, when INPUT is a local file.")
+@click.option(
+    "--country", default="PE", show_default=True, help="Country whose norm grammar to use."
+)
+def extract(inputs: tuple[str, ...], as_json: bool, url: str | None, country: str) -> None:
+    """Extract title, dates, norms and summary from files or URLs (no database writes)."""
+    _check_url_option(inputs, url)
+    client = _lazy_client()
+    for arg in inputs:
+        fetched = _read_input(arg, url, client)
+        extraction = extract_document(
+            fetched.body,
+            url=fetched.url,
+            content_type=fetched.content_type,
+            fetched_at=fetched.fetched_at,
+            country=country.upper(),
+        )
+        record = extraction_json(arg, extraction)
+        if as_json:
+            click.echo(json.dumps(record, ensure_ascii=False))
+        else:
+            published = record["published"]["date"] if record["published"] else "no date"
+            norms = ", ".join(n["display"] for n in record["norms"]) or "no norms"
+            click.echo(f"{arg}: {extraction.title!r} [{extraction.language}] {published}; {norms}")
+
+
+@click.command()
+@click.argument("inputs", nargs=-1, required=True)
+@click.option("--url", default=None, help="The document's URL, when INPUT is a local file.")
+@click.option(
+    "--source-name", default="", help="Name of the publishing source (e.g. 'El Peruano')."
+)
+@click.option("--country", default="PE", show_default=True, help="Country of the documents.")
+def add(inputs: tuple[str, ...], url: str | None, source_name: str, country: str) -> None:
+    """Ingest documents from files or URLs: archive, extract, link."""
+    _check_url_option(inputs, url)
+    opts = options()
+    db = app.open_db(opts, create=True)
+    ingestor = app.ingestor(db, opts, app.load(opts))
+    client = _lazy_client()
+    for arg in inputs:
+        fetched = _read_input(arg, url, client)
+        link = Link("manual", fetched.url, source_name=source_name)
+        result = ingestor.ingest(link, fetched, country.upper())
+        links = ", ".join(f"{p} ({s.value})" for p, s in result.matches.items()) or "no policy"
+        norms = len(result.extraction.norms) if result.extraction else 0
+        state = "added" if result.new_version else "unchanged"
+        click.echo(f"{state}: {fetched.url}: {norms} norms; linked to {links}")
+
+
+@click.command()
+def link() -> None:
+    """Re-link every document to the policies (after policies, norms or aliases change)."""
+    opts = options()
+    db = app.open_db(opts)
+    count = app.ingestor(db, opts, app.load(opts)).relink_all()
+    counts = store.queue_counts(db)
+    click.echo(f"re-linked {count} documents: {queue_line(counts)}")
+
+
+@click.command()
+def status() -> None:
+    """Show what the database holds, the review queue and the last runs."""
+    db = app.open_db(options())
+    counts = store.table_counts(db)
+    click.echo(", ".join(f"{n} {name}" for name, n in counts.items()))
+    click.echo("links: " + queue_line(store.queue_counts(db)))
+    for r in store.last_runs(db):
+        click.echo(
+            f"run {r.id} {r.command} {r.started_at} {r.status}: "
+            + ", ".join(f"{k}={v}" for k, v in r.stats.items() if v)
+        )
