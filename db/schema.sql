@@ -43,6 +43,13 @@ CREATE TABLE documents (
         last_checked TEXT
     );
 
+-- table export_state
+CREATE TABLE export_state (
+        selection TEXT PRIMARY KEY,
+        exported_at TEXT NOT NULL,
+        fingerprints TEXT NOT NULL DEFAULT '{}'
+    );
+
 -- table extractions
 CREATE TABLE extractions (
         id INTEGER PRIMARY KEY,
@@ -148,6 +155,14 @@ CREATE TABLE runs (
         finished_at TEXT,
         status TEXT NOT NULL DEFAULT 'running',
         stats TEXT NOT NULL DEFAULT '{}'
+    );
+
+-- table users
+CREATE TABLE users (
+        name TEXT PRIMARY KEY,
+        password_hash TEXT NOT NULL,
+        created_at TEXT NOT NULL,
+        disabled INTEGER NOT NULL DEFAULT 0
     );
 
 -- table versions

@@ -146,6 +146,21 @@ MIGRATIONS: tuple[str, ...] = (
     );
     CREATE INDEX failures_by_run ON failures(run_id);
     """,
+    # 2: editors' accounts for the review app, and what each export selection last wrote
+    # (so `export --since-last` can write only what changed).
+    """
+    CREATE TABLE users (
+        name TEXT PRIMARY KEY,
+        password_hash TEXT NOT NULL,
+        created_at TEXT NOT NULL,
+        disabled INTEGER NOT NULL DEFAULT 0
+    );
+    CREATE TABLE export_state (
+        selection TEXT PRIMARY KEY,
+        exported_at TEXT NOT NULL,
+        fingerprints TEXT NOT NULL DEFAULT '{}'
+    );
+    """,
 )
 
 
