@@ -25,6 +25,7 @@ from pytest_httpserver import HTTPServer
 from pipeline.errors import FailureClass, FetchError
 from pipeline.http import HttpClient, HttpSettings
 from pipeline.netguard import is_public, literal_address
+from pipeline.robots import RobotsCache
 
 LOOPBACK = (ipaddress.ip_network("127.0.0.1/32"),)
 
@@ -429,3 +430,107 @@ def test_different_hosts_do_not_wait_for_each_other(server: FaultServer) -> None
     urls = [server.url("/", host="a.example"), server.url("/", host="b.example")]
     with ThreadPoolExecutor(max_workers=2) as pool:
         assert [f.status for f in pool.map(client.get, urls)] == [200, 200]
+
+
+# --- robots.txt ---------------------------------------------------------------------------------
+
+
+def robots_setup(server: FaultServer, route: Any, retries: int = 0) -> RobotsCache:
+    server.routes["/robots.txt"] = route
+    client = make_client(resolver=lambda host: ["127.0.0.1"], retries=retries)
+    return RobotsCache(client, client.settings.user_agent)
+
+
+def robots_refusal(robots: RobotsCache, url: str) -> FetchError:
+    with pytest.raises(FetchError) as info:
+        robots.check(url)
+    return info.value
+
+
+def robots_requests(server: FaultServer) -> int:
+    return sum(path == "/robots.txt" for path, _ in server.requests)
+
+
+def test_robots_disallow_is_honoured(server: FaultServer) -> None:
+    robots = robots_setup(server, ok(b"User-agent: *\nDisallow: /private\n"))
+    assert robots.allowed(server.url("/public/norma"))
+    err = robots_refusal(robots, server.url("/private/x"))
+    assert (err.failure, err.attempts) == (FailureClass.ROBOTS, 0)
+
+
+def test_robots_group_for_our_agent_wins_over_star(server: FaultServer) -> None:
+    body = b"User-agent: *\nAllow: /\n\nUser-agent: ObservatoryBot\nDisallow: /\n"
+    robots = robots_setup(server, ok(body))
+    assert not robots.allowed(server.url("/anything"))
+
+
+def test_robots_longest_match_wins_not_file_order(server: FaultServer) -> None:
+    # urllib.robotparser alone would allow /private (first match "Allow: /").
+    body = b"User-agent: *\nAllow: /\nDisallow: /private\nAllow: /private/open\n"
+    robots = robots_setup(server, ok(body))
+    assert robots.allowed(server.url("/news"))
+    assert not robots.allowed(server.url("/private/x"))
+    assert robots.allowed(server.url("/private/open/y"))
+
+
+def test_robots_crawl_delay_is_reported(server: FaultServer) -> None:
+    robots = robots_setup(server, ok(b"User-agent: *\nCrawl-delay: 7\n"))
+    assert robots.crawl_delay(server.url("/")) == 7.0
+
+
+@pytest.mark.parametrize("line", ["404 Not Found", "410 Gone", "403 Forbidden"])
+def test_robots_missing_means_allowed(server: FaultServer, line: str) -> None:
+    robots = robots_setup(server, status(line))
+    assert robots.allowed(server.url("/any/page"))
+
+
+@pytest.mark.parametrize(
+    "route", [status("503 Service Unavailable"), status("500 Internal Server Error")]
+)
+def test_robots_server_error_blocks_the_whole_origin_this_run(
+    server: FaultServer, route: Any
+) -> None:
+    robots = robots_setup(server, route)
+    for path in ("/a", "/b", "/c"):
+        err = robots_refusal(robots, server.url(path))
+        assert err.failure is FailureClass.ROBOTS
+        assert "http_5xx" in err.detail
+    assert robots_requests(server) == 1  # asked once, not once per URL
+
+
+def test_robots_unreachable_blocks_the_origin() -> None:
+    probe = socket.socket()
+    probe.bind(("127.0.0.1", 0))
+    port = probe.getsockname()[1]
+    probe.close()
+    client = make_client(retries=0)
+    robots = RobotsCache(client, client.settings.user_agent)
+    err = robots_refusal(robots, f"http://127.0.0.1:{port}/page")
+    assert err.failure is FailureClass.ROBOTS
+    assert "refused" in err.detail
+
+
+def test_robots_fetched_once_per_origin_from_a_thread_pool(server: FaultServer) -> None:
+    def slow_robots(conn: socket.socket, srv: FaultServer) -> None:
+        time.sleep(0.1)  # long enough for every thread to ask while the first one fetches
+        ok(b"User-agent: *\nDisallow: /x\n")(conn, srv)
+
+    robots = robots_setup(server, slow_robots)
+    urls = [server.url(f"/page/{n}") for n in range(16)]
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        assert all(pool.map(robots.allowed, urls))
+    assert robots_requests(server) == 1
+    # Another origin (same server, another name) is a separate robots.txt.
+    assert robots.allowed(server.url("/page/0", host="mirror.example"))
+    assert robots_requests(server) == 2
+
+
+def test_robots_for_a_blocked_address_is_a_robots_failure_without_connecting(
+    server: FaultServer,
+) -> None:
+    client = make_client(allow_addresses=())
+    robots = RobotsCache(client, client.settings.user_agent)
+    err = robots_refusal(robots, server.url("/page"))
+    assert err.failure is FailureClass.ROBOTS
+    assert "blocked_address" in err.detail
+    assert server.connections == 0
