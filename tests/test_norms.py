@@ -261,6 +261,7 @@ ADVERSARIAL = {
     "verbs": "que modifica la que deroga el ",
     "prose": "El Decreto Supremo N° 004-2021-JUS, que modifica la Ley 31405, fue publicado. ",
     "colombian dates": "Decreto 1 del 2 de mayo de ",
+    "blank between targets": "que modifica la Ley 1" + " " * 3000 + "x y la Ley 2 ",
 }
 
 
