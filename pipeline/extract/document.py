@@ -9,29 +9,39 @@ httpx, no store.
 from __future__ import annotations
 
 import datetime as dt
-import importlib
-import importlib.util
+import re
+from dataclasses import replace
 
 from pipeline.extract.dates import find_dates
 from pipeline.extract.language import detect_language
+from pipeline.extract.norms import find_norms, find_relations
 from pipeline.extract.summary import summarize
 from pipeline.extract.text import read_document
 from pipeline.models import Extraction, Link, NormMention, Relation
 
 # Bump whenever the output for the same bytes can change: extractions are keyed by
 # (document, extractor version), so a bump makes `pipeline extract` redo old documents.
-EXTRACTOR_VERSION = "1"
+EXTRACTOR_VERSION = "2"
+# How far into the main text a heading may start and still count as "the text has its title".
+TITLE_WINDOW = 300
+_SPACE = re.compile(r"\s+")
 
 
 def _norms(text: str, country: str) -> tuple[tuple[NormMention, ...], tuple[Relation, ...]]:
-    """The norm extractor, imported lazily: it is built in parallel with this module, and until it
-    lands documents carry no norms (but everything else still works)."""
-    if importlib.util.find_spec("pipeline.extract.norms") is None:
-        return (), ()
-    norms_module = importlib.import_module("pipeline.extract.norms")
-    norms = list(norms_module.find_norms(text, country=country))
-    relations = list(norms_module.find_relations(text, norms))
-    return tuple(norms), tuple(relations)
+    norms = find_norms(text, country=country)
+    return tuple(norms), tuple(find_relations(text, norms))
+
+
+def _with_title(title: str, text: str) -> str:
+    """The main text, headed by the title when the extractor dropped it. A gazette page's
+    title is often the norm's number ("Resolución Administrativa N° 029-2020/DP-PAD"): without it
+    the text would not name the very norm the page is about, and spans must index one string."""
+    if not title:
+        return text
+    head = _SPACE.sub(" ", text[: len(title) + TITLE_WINDOW]).casefold()
+    if _SPACE.sub(" ", title).casefold() in head:
+        return text
+    return f"{title}\n\n{text}" if text else title
 
 
 def extract_document(
@@ -62,7 +72,10 @@ def extract_document(
             page_class=page.page_class,
             extractor_version=EXTRACTOR_VERSION,
         )
-    norms, relations = _norms(page.text, country)
+    text = _with_title(title, page.text)
+    if text != page.text:
+        page = replace(page, text=text)
+    norms, relations = _norms(text, country)
     found = find_dates(
         page,
         url=url,
@@ -74,7 +87,7 @@ def extract_document(
         url=url,
         title=title,
         language=detect_language(page.text or title, page.lang),
-        text=page.text,
+        text=text,
         published=found.published,
         dates=found.dates,
         norms=norms,
