@@ -8,8 +8,11 @@ again gives the same database: every stage is idempotent.
 from __future__ import annotations
 
 import argparse
+import errno
 import subprocess
 import sys
+import time
+from http.server import ThreadingHTTPServer
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
@@ -28,13 +31,25 @@ def pipeline(db: Path, *args: str) -> int:
     return subprocess.run(cmd, cwd=ROOT, check=False).returncode
 
 
+def serve_when_free(port: int, wait_seconds: float = 60.0) -> ThreadingHTTPServer:
+    """The seed's URLs name port 8737; another demo (or its test) may hold it for a few seconds."""
+    deadline = time.monotonic() + wait_seconds
+    while True:
+        try:
+            return serve(DEFAULT_ROOT, port)
+        except OSError as exc:
+            if exc.errno != errno.EADDRINUSE or time.monotonic() > deadline:
+                raise
+            time.sleep(0.5)
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--db", type=Path, default=ROOT / "db" / "observatory.db")
     parser.add_argument("--exports", type=Path, default=ROOT / "exports")
     args = parser.parse_args()
     try:
-        server = serve(DEFAULT_ROOT, DEFAULT_PORT)
+        server = serve_when_free(DEFAULT_PORT)
     except OSError as exc:
         print(f"error: cannot serve the demo web on port {DEFAULT_PORT}: {exc.strerror}",
               file=sys.stderr)  # fmt: skip
