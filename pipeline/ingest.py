@@ -52,7 +52,10 @@ class Ingestor:
         doc_id = store.ensure_document(self.db, link, country)
         if fetched.status == 304:  # unchanged since the last visit: nothing new to read
             return IngestResult(doc_id, False, False, None, {})
-        ref = self.archive.write(fetched)
+        # A body already kept (a server without validators re-sending the same page) is neither
+        # archived again nor re-extracted: the archive grows with real changes only.
+        known = store.version_of(self.db, doc_id, fetched.sha256)
+        ref = "" if known else self.archive.write(fetched)
         version = store.store_version(self.db, doc_id, fetched, ref)
         if store.has_extraction(self.db, version.version_id, EXTRACTOR_VERSION):
             return IngestResult(doc_id, version.is_new, False, None, {})
@@ -74,7 +77,8 @@ class Ingestor:
             for m in link_document(extraction, self.index, self.settings, country)
         ]
         store.save_matches(self.db, doc_id, proposals)
-        return {m.policy_id: m.status for m in proposals}
+        # What the document is now linked as: an editor's decision outranks the proposal.
+        return store.match_statuses(self.db, doc_id)
 
     def relink_all(self) -> int:
         """Re-link every document's current extraction (after policies or aliases change)."""

@@ -30,8 +30,8 @@ class RunSummary:
     extracted: int = 0
     unchanged: int = 0
     norms_found: int = 0
-    auto: int = 0
-    pending: int = 0
+    auto: int = 0  # documents of this run now linked automatically ...
+    pending: int = 0  # ... or waiting for an editor (editors' own links are not counted)
     failures: Counter[str] = field(default_factory=Counter)
 
     @property

@@ -14,8 +14,9 @@ from .documents import (
     listed_urls,
     save_extraction,
     store_version,
+    version_of,
 )
-from .matches import SaveResult, queue_counts, save_matches
+from .matches import SaveResult, match_statuses, queue_counts, save_matches
 from .migrations import dump_schema, migrate
 from .policies import ImportResult, import_policies, load_policies
 from .runs import RunRow, finish_run, last_runs, record_failure, start_run, table_counts
@@ -37,6 +38,7 @@ __all__ = [
     "last_runs",
     "listed_urls",
     "load_policies",
+    "match_statuses",
     "migrate",
     "now",
     "queue_counts",
@@ -47,4 +49,5 @@ __all__ = [
     "store_version",
     "table_counts",
     "transaction",
+    "version_of",
 ]

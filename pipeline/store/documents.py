@@ -79,6 +79,13 @@ def store_version(
     return StoredVersion(document_id, int(version_id), is_new)
 
 
+def version_of(db: sqlite_utils.Database, document_id: int, sha256: str) -> int | None:
+    row = db.conn.execute(
+        "SELECT id FROM versions WHERE document_id = ? AND sha256 = ?", (document_id, sha256)
+    ).fetchone()
+    return int(row[0]) if row else None
+
+
 def has_extraction(db: sqlite_utils.Database, version_id: int, extractor_version: str) -> bool:
     row = db.conn.execute(
         "SELECT 1 FROM extractions WHERE version_id = ? AND extractor_version = ?",

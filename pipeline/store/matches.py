@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 import sqlite_utils
 
-from ..models import Match
+from ..models import Match, MatchStatus
 from .db import now, transaction
 
 
@@ -111,6 +111,16 @@ def _withdraw(conn: sqlite3.Connection, row: tuple[object, ...]) -> int:
             (stale, now(), row[1]),
         )
     return 0
+
+
+def match_statuses(db: sqlite_utils.Database, document_id: int) -> dict[str, MatchStatus]:
+    return {
+        policy: MatchStatus(status)
+        for policy, status in db.conn.execute(
+            "SELECT policy_id, status FROM matches WHERE document_id = ? ORDER BY policy_id",
+            (document_id,),
+        )
+    }
 
 
 def queue_counts(db: sqlite_utils.Database) -> dict[str, int]:
