@@ -4,18 +4,18 @@ Takes a URL (from data: feeds, listings, policy entries) and gives a `Fetched` r
 `FetchError` with a `FailureClass` and the number of attempts. On the way it:
 
 - refuses every address that is not public, by the resolved IP, on every redirect hop, before any
-  connection is made (netguard.py), and connects to exactly the checked IP (`_PinnedBackend`), so
-  DNS rebinding between check and connect is impossible. The URL keeps its host name, so the Host
-  header, TLS SNI and certificate checks use the name while the socket goes to the pinned IP;
-- enforces a total deadline per request on every socket read and write, so a server trickling one
-  byte at a time (or trickling its headers) is cut even though no single read times out;
+  connection is made (netguard.py), and connects to exactly the checked IP (netpin.py), so DNS
+  rebinding between check and connect is impossible. The URL keeps its host name, so the Host
+  header, TLS SNI and the certificate check use the name while the socket goes to the pinned IP;
+- enforces a total deadline per request on every socket read and write (netpin.py), so a server
+  trickling one byte at a time, body or headers, is cut although no single read times out;
 - caps the body after decompression (httpbody.py), refuses a huge Content-Length before reading,
   and classifies cut bodies as TRUNCATED;
-- retries 408/429/5xx and connection failures with backoff and jitter, honours Retry-After up to a
+- retries 408/429/5xx and connection failures with jittered backoff, honours Retry-After up to a
   cap and defers longer waits to the next run (`RateLimited.retry_at`);
-- keeps at most one request in flight per host, with a minimum delay between them (`_HostSlots`).
+- keeps at most one request in flight per host, with a minimum delay between them (politeness.py).
 
-robots.txt handling, built on this client, lives in robots.py.
+`RobotsCache` (robots.py) is re-exported here, so fetchers need only this module.
 """
 
 from __future__ import annotations
@@ -25,27 +25,28 @@ import hashlib
 import random
 import re
 import ssl
-import threading
 import time
-from collections.abc import Callable, Iterator, Mapping
-from contextlib import contextmanager
-from dataclasses import dataclass, field
-from email.utils import parsedate_to_datetime
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from dataclasses import dataclass
 from types import TracebackType
-from typing import Any
 
-import httpcore
 import httpx
 
+from pipeline import netpin
 from pipeline.errors import FailureClass, FetchError
 from pipeline.httpbody import ACCEPT_ENCODING, BadEncoding, BodyDecoder, BodyTruncated
 from pipeline.httpbody import parse_encodings as _parse_encodings
 from pipeline.models import Fetched
 from pipeline.netguard import AddressRefused, IPNetwork, Resolver, resolve_checked, system_resolver
+from pipeline.politeness import HostSlots, backoff_delay, retry_after_seconds
+from pipeline.robots import RobotsCache
+
+__all__ = ["HttpClient", "HttpSettings", "RateLimited", "RobotsCache"]
 
 REDIRECTS = frozenset({301, 302, 303, 307, 308})
-# Transient by nature: the same request may well succeed later (RFC 9110 §15.5.9, §15.5.29, §15.6).
-RETRY_STATUSES = frozenset({408, 429, 500, 502, 503, 504})
+# Transient by nature: the same request may well succeed later (RFC 9110 §15.5.9, §15.5.29). All
+# of 5xx too: 501/505 are rarely permanent on the sites we crawl (overloaded front ends send them).
+RETRY_STATUSES = frozenset({408, 429, *range(500, 600)})
 # Never forwarded to another origin on a redirect: they authenticate us to the first one only.
 _PRIVATE_HEADERS = frozenset({"authorization", "cookie", "proxy-authorization"})
 # Set by us only: a caller's Host would address another virtual host than the one we checked, and
@@ -108,180 +109,42 @@ class _Failed(Exception):
         self.retry_after = retry_after
 
 
-# Per-thread request state read by the socket layer: the deadline of the request running in this
-# thread and the addresses its hops were checked against. Thread-local because httpcore's sync
-# pool opens and reads connections in the calling thread, one request per connection at a time.
-class _RequestState(threading.local):
-    deadline: float | None = None
-    pins: dict[tuple[str, int], list[str]] | None = None
-
-
-_state = _RequestState()
-
-
-def _remaining(clock: Callable[[], float], timeout: float | None, exc: type[Exception]) -> float:
-    """`timeout` shortened to what is left of the current request's deadline."""
-    limit = float("inf") if timeout is None else timeout
-    if _state.deadline is not None:
-        left = _state.deadline - clock()
-        if left <= 0:
-            raise exc("total deadline exceeded")
-        limit = min(limit, left)
-    return limit
-
-
-class _DeadlineStream(httpcore.NetworkStream):
-    """A socket stream whose every read/write is bounded by the request's total deadline."""
-
-    def __init__(self, inner: httpcore.NetworkStream, clock: Callable[[], float]) -> None:
-        self._inner = inner
-        self._clock = clock
-
-    def read(self, max_bytes: int, timeout: float | None = None) -> bytes:
-        return self._inner.read(max_bytes, _remaining(self._clock, timeout, httpcore.ReadTimeout))
-
-    def write(self, buffer: bytes, timeout: float | None = None) -> None:
-        self._inner.write(buffer, _remaining(self._clock, timeout, httpcore.WriteTimeout))
-
-    def close(self) -> None:
-        self._inner.close()
-
-    def start_tls(
-        self,
-        ssl_context: ssl.SSLContext,
-        server_hostname: str | None = None,
-        timeout: float | None = None,
-    ) -> httpcore.NetworkStream:
-        limit = _remaining(self._clock, timeout, httpcore.ConnectTimeout)
-        return _DeadlineStream(
-            self._inner.start_tls(ssl_context, server_hostname, limit), self._clock
-        )
-
-    def get_extra_info(self, info: str) -> Any:
-        return self._inner.get_extra_info(info)
-
-
-class _PinnedBackend(httpcore.NetworkBackend):
-    """Opens TCP connections only to the addresses the guard checked for this host and port."""
-
-    def __init__(self, check: Callable[[str, int], list[str]], clock: Callable[[], float]) -> None:
-        self._inner = httpcore.SyncBackend()
-        self._check = check
-        self._clock = clock
-
-    def connect_tcp(
-        self,
-        host: str,
-        port: int,
-        timeout: float | None = None,
-        local_address: str | None = None,
-        socket_options: Any = None,
-    ) -> httpcore.NetworkStream:
-        pins = (_state.pins or {}).get((host, port))
-        # No pin means a path `get` did not foresee: check here rather than connect unchecked.
-        addresses = pins if pins is not None else self._check(host, port)
-        error: Exception = httpcore.ConnectError(f"no address for {host}")
-        for address in addresses:
-            limit = _remaining(self._clock, timeout, httpcore.ConnectTimeout)
-            try:
-                stream = self._inner.connect_tcp(
-                    address, port, limit, local_address, socket_options
-                )
-            except (httpcore.ConnectError, httpcore.ConnectTimeout) as exc:
-                error = exc
-                continue
-            return _DeadlineStream(stream, self._clock)
-        raise error
-
-
 class _CoreBody(httpx.SyncByteStream):
-    def __init__(self, stream: Any) -> None:
+    def __init__(self, stream: Iterable[bytes]) -> None:
         self._stream = stream
 
     def __iter__(self) -> Iterator[bytes]:
         yield from self._stream
 
     def close(self) -> None:
-        if hasattr(self._stream, "close"):
-            self._stream.close()
+        close = getattr(self._stream, "close", None)
+        if close is not None:
+            close()
 
 
 class _PinnedTransport(httpx.BaseTransport):
-    """httpx's HTTPTransport, minus proxies and environment, over the pinned backend.
+    """httpx requests over netpin's pinned pool. Written out rather than an HTTPTransport with its
+    pool swapped: that pool is a private attribute, and if httpx renamed it pinning would silently
+    stop. httpcore's errors pass through untranslated; `_classify` reads both families."""
 
-    Written out rather than subclassed because HTTPTransport keeps its pool in a private attribute:
-    swapping it would silently stop pinning if httpx renamed it. httpcore errors are left as they
-    are; `_classify` reads both families."""
-
-    def __init__(self, backend: httpcore.NetworkBackend, ca_bundle: str | None) -> None:
-        context = (
-            ssl.create_default_context(cafile=ca_bundle)
-            if ca_bundle
-            else httpx.create_ssl_context()
-        )
-        self._pool = httpcore.ConnectionPool(
-            ssl_context=context,
-            max_connections=100,
-            keepalive_expiry=5.0,
-            network_backend=backend,
-        )
+    def __init__(self, pool: netpin.PinnedPool) -> None:
+        self._pool = pool
 
     def handle_request(self, request: httpx.Request) -> httpx.Response:
         assert isinstance(request.stream, httpx.SyncByteStream)
-        core = httpcore.Request(
-            method=request.method,
-            url=httpcore.URL(
-                scheme=request.url.raw_scheme,
-                host=request.url.raw_host,
-                port=request.url.port,
-                target=request.url.raw_path,
-            ),
-            headers=request.headers.raw,
-            content=request.stream,
-            extensions=request.extensions,
+        url = request.url
+        status, headers, stream, extensions = self._pool.send(
+            (url.raw_scheme, url.raw_host, url.port, url.raw_path),
+            request.headers.raw,
+            request.stream,
+            dict(request.extensions),
         )
-        resp = self._pool.handle_request(core)
         return httpx.Response(
-            resp.status,
-            headers=resp.headers,
-            stream=_CoreBody(resp.stream),
-            extensions=resp.extensions,
+            status, headers=headers, stream=_CoreBody(stream), extensions=extensions
         )
 
     def close(self) -> None:
         self._pool.close()
-
-
-@dataclass
-class _Slot:
-    lock: threading.Lock = field(default_factory=threading.Lock)
-    last: float = float("-inf")
-
-
-class _HostSlots:
-    """Per-host politeness: one request in flight per host, `delay` between the end of one request
-    and the start of the next. Waiting threads queue on the host's lock, not on a global one."""
-
-    def __init__(self, clock: Callable[[], float], sleep: Callable[[float], None]) -> None:
-        self._lock = threading.Lock()
-        self._slots: dict[str, _Slot] = {}
-        self._clock = clock
-        self._sleep = sleep
-
-    @contextmanager
-    def hold(self, host: str, delay: float) -> Iterator[float]:
-        """Yields how long we queued, so the caller can keep it out of the request's deadline."""
-        start = self._clock()
-        with self._lock:
-            slot = self._slots.setdefault(host, _Slot())
-        with slot.lock:
-            wait = slot.last + delay - self._clock()
-            if wait > 0:
-                self._sleep(wait)
-            try:
-                yield self._clock() - start
-            finally:
-                slot.last = self._clock()
 
 
 class HttpClient:
@@ -307,10 +170,10 @@ class HttpClient:
         self._clock = clock
         # Jitter only spreads retries in time; it has nothing to do with secrecy.
         self._rng = rng or random.Random()  # noqa: S311
-        self._slots = _HostSlots(clock, sleep)
+        self._slots = HostSlots(clock, sleep)
         s = settings
         self._transport = transport or _PinnedTransport(
-            _PinnedBackend(self._check, clock), s.ca_bundle
+            netpin.PinnedPool(self._check, clock, _ssl_context(s.ca_bundle))
         )
         # Builds requests (default headers, timeouts, cookies); sending goes straight to the
         # transport, see `_send`.
@@ -382,10 +245,9 @@ class HttpClient:
         return after if after is not None else self._backoff(attempts)
 
     def _backoff(self, attempt: int) -> float:
-        ceiling = min(self.settings.backoff_max, self.settings.backoff_base * 2.0 ** (attempt - 1))
-        # "Equal jitter": at least half the backoff so retries stay spaced out; the random half
-        # spreads apart the workers that failed together.
-        return ceiling / 2 + self._rng.uniform(0, ceiling / 2)
+        return backoff_delay(
+            attempt, self.settings.backoff_base, self.settings.backoff_max, self._rng
+        )
 
     def _check(self, host: str, port: int) -> list[str]:
         s = self.settings
@@ -394,11 +256,9 @@ class HttpClient:
     def _attempt(
         self, url: str, target: httpx.URL, headers: dict[str, str], pause: float
     ) -> Fetched:
-        _state.deadline = self._clock() + self.settings.total_deadline
-        _state.pins = {}
-        try:
+        with netpin.request_scope(self._clock() + self.settings.total_deadline) as pins:
             for _hop in range(self.settings.max_redirects + 1):
-                result = self._hop(url, target, headers, pause)
+                result = self._hop(url, target, headers, pause, pins)
                 if isinstance(result, Fetched):
                     return result
                 if (result.scheme, result.raw_host, result.port) != (
@@ -410,28 +270,22 @@ class HttpClient:
                         k: v for k, v in headers.items() if k.lower() not in _PRIVATE_HEADERS
                     }
                 target = result
-            raise _Failed(
-                FailureClass.TOO_MANY_REDIRECTS,
-                f"more than {self.settings.max_redirects} redirects",
-            )
-        finally:
-            _state.deadline = None
-            _state.pins = None
+        raise _Failed(
+            FailureClass.TOO_MANY_REDIRECTS, f"more than {self.settings.max_redirects} redirects"
+        )
 
     def _hop(
-        self, url: str, target: httpx.URL, headers: dict[str, str], pause: float
+        self, url: str, target: httpx.URL, headers: dict[str, str], pause: float, pins: netpin.Pins
     ) -> Fetched | httpx.URL:
         """One request: guard, wait for the host's turn, send, and conclude (a record or a hop)."""
         host = target.raw_host.decode("ascii")
         port = target.port or (443 if target.scheme == "https" else 80)
         try:
-            pins = self._check(host, port)
+            pins[(host, port)] = self._check(host, port)
         except AddressRefused as exc:
             raise _classify(exc, in_body=False) from None
-        assert _state.pins is not None and _state.deadline is not None
-        _state.pins[(host, port)] = pins
         with self._slots.hold(host, pause) as queued:
-            _state.deadline += queued  # waiting for our turn is politeness, not server slowness
+            netpin.extend_deadline(queued)  # waiting our turn is politeness, not server slowness
             response = self._send(target, headers)
             try:
                 return self._conclude(url, target, response)
@@ -461,7 +315,7 @@ class HttpClient:
             return _fetched(url, target, response, body)
         detail = f"HTTP {status}"
         if status in RETRY_STATUSES:
-            after = _retry_after(response.headers.get("retry-after"))
+            after = retry_after_seconds(response.headers.get("retry-after"))
             failure = _status_class(status)
             raise _Failed(failure, detail, retryable=True, retry_after=after)
         if 400 <= status < 600:
@@ -505,7 +359,7 @@ class HttpClient:
         return failed
 
     def _deadline_passed(self) -> bool:
-        return _state.deadline is not None and self._clock() >= _state.deadline
+        return netpin.deadline_passed(self._clock)
 
     def _check_deadline(self) -> None:
         # The socket layer enforces the deadline on real connections; this covers transports that
@@ -514,18 +368,23 @@ class HttpClient:
             raise _Failed(FailureClass.TIMEOUT, "total deadline exceeded")
 
 
-_CORE_ERRORS = (
-    httpcore.TimeoutException,
-    httpcore.NetworkError,
-    httpcore.ProtocolError,
-    httpcore.UnsupportedProtocol,
+_NETWORK_ERRORS: tuple[type[Exception], ...] = (
+    httpx.TransportError,
+    AddressRefused,
+    OSError,
+    *netpin.ERRORS,
 )
-_NETWORK_ERRORS = (httpx.TransportError, AddressRefused, OSError, *_CORE_ERRORS)
 
 
 # An IDNA-encoded name or IPv4 spelling, or a bracket-less IPv6 with an optional "%25" zone id.
 # httpx lets spaces and other junk through (percent-encoded) to the resolver.
 _HOST_CHARS = re.compile(rb"[A-Za-z0-9._-]+|[0-9A-Fa-f:.]+(?:%25[A-Za-z0-9._-]+)?")
+
+
+def _ssl_context(ca_bundle: str | None) -> ssl.SSLContext:
+    if ca_bundle:
+        return ssl.create_default_context(cafile=ca_bundle)
+    return httpx.create_ssl_context()  # certifi's CAs, verification on
 
 
 def _check_url(text: str) -> httpx.URL:
@@ -561,22 +420,6 @@ def _status_class(status: int) -> FailureClass:
     return FailureClass.HTTP_5XX if status >= 500 else FailureClass.HTTP_4XX
 
 
-def _retry_after(value: str | None) -> float | None:
-    """Seconds from a Retry-After header: delta-seconds or an HTTP date; None if absent or junk."""
-    if not value:
-        return None
-    value = value.strip()
-    if value.isdigit():
-        return float(value)
-    try:
-        when = parsedate_to_datetime(value)
-    except (TypeError, ValueError, IndexError):
-        return None
-    if when.tzinfo is None:
-        when = when.replace(tzinfo=dt.UTC)
-    return max(0.0, (when - dt.datetime.now(dt.UTC)).total_seconds())
-
-
 def _fetched(url: str, target: httpx.URL, response: httpx.Response, body: bytes) -> Fetched:
     headers: dict[str, str] = {}
     for name, value in response.headers.multi_items():
@@ -605,9 +448,9 @@ def _classify(exc: BaseException, *, in_body: bool) -> _Failed:
     # (and never retried without verification). Mid-body it is just a cut connection.
     if not in_body and _cause(exc, ssl.SSLError) is not None:
         return _Failed(FailureClass.TLS, detail)
-    if isinstance(exc, httpx.ConnectTimeout | httpcore.ConnectTimeout):
+    if isinstance(exc, (httpx.ConnectTimeout, *netpin.CONNECT_TIMEOUTS)):
         return _Failed(FailureClass.TIMEOUT, detail, retryable=True)
-    if isinstance(exc, httpx.TimeoutException | httpcore.TimeoutException):
+    if isinstance(exc, (httpx.TimeoutException, *netpin.TIMEOUTS)):
         # A slow server is not retried: it would hold a worker for several deadlines.
         return _Failed(FailureClass.TIMEOUT, detail)
     if in_body:

@@ -38,6 +38,7 @@ from hypothesis import strategies as st
 from pipeline.errors import FailureClass, FetchError
 from pipeline.http import HttpClient, HttpSettings, RateLimited
 from pipeline.httpbody import BodyDecoder, BodyTruncated
+from pipeline.politeness import retry_after_seconds
 
 LOOPBACK = (ipaddress.ip_network("127.0.0.1/32"),)
 MB = 1024 * 1024
@@ -375,3 +376,13 @@ def test_any_cut_gzip_stream_is_truncated(data: bytes, cut: float) -> None:
     packed = gzip.compress(data)
     with pytest.raises(BodyTruncated):
         decode(packed[: max(1, int(len(packed) * cut))], ["gzip"], 64)
+
+
+def test_retry_after_parsing() -> None:
+    now = dt.datetime(2024, 5, 1, 12, 0, tzinfo=dt.UTC)
+    assert retry_after_seconds("120", now) == 120.0
+    assert retry_after_seconds("Wed, 01 May 2024 12:00:30 GMT", now) == 30.0
+    assert retry_after_seconds("Wed, 01 May 2024 11:00:00 GMT", now) == 0.0  # in the past
+    assert retry_after_seconds("soon", now) is None
+    assert retry_after_seconds("-5", now) is None
+    assert retry_after_seconds(None, now) is None
