@@ -19,8 +19,9 @@ def policy(
     sources: Sequence[PolicySource] = (),
     title: str = "Intersectoral Mechanism",
 ) -> Policy:
-    return Policy(pid, country, title, "adopted", "", "2023-01", tuple(norms), tuple(aliases),
-                  tuple(sources))  # fmt: skip
+    return Policy(
+        pid, country, title, "adopted", "", "2023-01", tuple(norms), tuple(aliases), tuple(sources)
+    )
 
 
 def extraction(

@@ -16,17 +16,25 @@ DS_TEXT = (
     "derechos humanos.\n"
 )
 POLICY = {
-    "id": "pe-mecanismo", "country": "PE", "title": "Intersectoral Mechanism", "status": "adopted",
-    "description": "", "updated": "2023-01", "norms": ["DS|4|2021|JUS"],
+    "id": "pe-mecanismo",
+    "country": "PE",
+    "title": "Intersectoral Mechanism",
+    "status": "adopted",
+    "description": "",
+    "updated": "2023-01",
+    "norms": ["DS|4|2021|JUS"],
     "aliases": ["Mecanismo intersectorial para la protección de las personas defensoras"],
     "sources": [],
-}  # fmt: skip
+}
 
 
-def pipeline(tmp_path: Path, *args: str, stdin: str | None = None) -> subprocess.CompletedProcess[str]:
+def pipeline(
+    tmp_path: Path, *args: str, stdin: str | None = None
+) -> subprocess.CompletedProcess[str]:
     cmd = [sys.executable, "-m", "pipeline", "--db", str(tmp_path / "t.db"), *args]
-    return subprocess.run(cmd, capture_output=True, text=True, input=stdin, cwd=tmp_path,
-                          timeout=120, check=False)  # fmt: skip
+    return subprocess.run(
+        cmd, capture_output=True, text=True, input=stdin, cwd=tmp_path, timeout=120, check=False
+    )
 
 
 @pytest.fixture
@@ -83,8 +91,10 @@ def test_add_link_export_end_to_end(tmp_path: Path, files: dict[str, Path]) -> N
         (("export", "--format", "json", "--policy", "nope"), "no policy with id 'nope'"),
         (("status",), "run 'pipeline init' first"),
     ],
-)  # fmt: skip
-def test_bad_input_is_one_line_and_non_zero(tmp_path: Path, args: tuple[str, ...], message: str) -> None:
+)
+def test_bad_input_is_one_line_and_non_zero(
+    tmp_path: Path, args: tuple[str, ...], message: str
+) -> None:
     if args[0] == "export":
         pipeline(tmp_path, "init")
     result = pipeline(tmp_path, *args)

@@ -7,12 +7,11 @@ import ipaddress
 from pathlib import Path
 
 import pytest
+from support import ROOT
 
 from pipeline.config import load_config
 from pipeline.errors import ConfigError
 from pipeline.models import SourceKind
-
-from support import ROOT
 
 GOOD = """
 [fetch]
@@ -56,18 +55,22 @@ def test_a_valid_config_loads_with_every_setting(tmp_path: Path) -> None:
     ("change", "message"),
     [
         (('kind = "sitemap"', 'kind = "rss"'), "source 'elperuano-sitemap': unknown kind 'rss'"),
-        (('country = "pe"', 'country = "pe"\ncolour = "red"'),
-         "source 'elperuano-sitemap': unknown key 'colour'"),
-        (('url = "https://www.elperuano.pe/sitemap.xml"', 'url = "ftp://x"'),
-         "source 'elperuano-sitemap': 'url' must be an http(s) URL"),
-        (('since = 2021-01-01', 'since = "yesterday"'), "'since' must be a date"),
+        (
+            ('country = "pe"', 'country = "pe"\ncolour = "red"'),
+            "source 'elperuano-sitemap': unknown key 'colour'",
+        ),
+        (
+            ('url = "https://www.elperuano.pe/sitemap.xml"', 'url = "ftp://x"'),
+            "source 'elperuano-sitemap': 'url' must be an http(s) URL",
+        ),
+        (("since = 2021-01-01", 'since = "yesterday"'), "'since' must be a date"),
         (('"127.0.0.1/32"', '"localhost"'), "'allow_addresses' has a bad network"),
-        (('delay_seconds = 0.5', 'delay_seconds = "slow"'), "'delay_seconds' must be float"),
-        (('auto_accept_score = 0.95', 'auto_accept = 1'), "[link]: unknown key 'auto_accept'"),
+        (("delay_seconds = 0.5", 'delay_seconds = "slow"'), "'delay_seconds' must be float"),
+        (("auto_accept_score = 0.95", "auto_accept = 1"), "[link]: unknown key 'auto_accept'"),
         (('id = "elperuano-sitemap"', 'id = "El Peruano!"'), "'id' must be lower-case"),
         (('country = "pe"', 'country = "Peru"'), "ISO 3166-1"),
     ],
-)  # fmt: skip
+)
 def test_mistakes_are_refused_naming_source_and_key(
     tmp_path: Path, change: tuple[str, str], message: str
 ) -> None:

@@ -19,8 +19,14 @@ EXPECTED: dict[str, dict[str, Any]] = json.loads(
 
 
 def run_demo(tmp: Path) -> subprocess.CompletedProcess[str]:
-    cmd = [sys.executable, str(ROOT / "demo" / "run_demo.py"), "--db", str(tmp / "demo.db"),
-           "--exports", str(tmp / "exports")]  # fmt: skip
+    cmd = [
+        sys.executable,
+        str(ROOT / "demo" / "run_demo.py"),
+        "--db",
+        str(tmp / "demo.db"),
+        "--exports",
+        str(tmp / "exports"),
+    ]
     return subprocess.run(cmd, capture_output=True, text=True, timeout=300, check=False)
 
 
@@ -35,7 +41,7 @@ def snapshot(db: Path) -> dict[str, list[tuple[Any, ...]]]:
         "matches": "SELECT document_id, policy_id, score, reasons, status, evidence_hash, stale"
         " FROM matches",
         "decisions": "SELECT match_id, status, editor, at, edits FROM decisions",
-    }  # fmt: skip
+    }
     return {name: sorted(conn.execute(sql).fetchall()) for name, sql in queries.items()}
 
 
@@ -53,8 +59,10 @@ def extractions(db: Path) -> dict[str, tuple[str, str, str | None, set[str]]]:
         "SELECT d.url, e.title, e.language, e.published, e.data FROM documents d"
         " JOIN versions v ON v.document_id = d.id JOIN extractions e ON e.version_id = v.id"
     )
-    return {url: (title, lang, pub, {n["key"] for n in json.loads(data)["norms"]})
-            for url, title, lang, pub, data in rows}  # fmt: skip
+    return {
+        url: (title, lang, pub, {n["key"] for n in json.loads(data)["norms"]})
+        for url, title, lang, pub, data in rows
+    }
 
 
 def test_demo_prints_the_summary_and_writes_exports(demo: tuple[Path, str]) -> None:

@@ -5,10 +5,9 @@ from __future__ import annotations
 import click
 import pytest
 from click.testing import CliRunner
+from support import ROOT
 
 from pipeline.cli import cli
-
-from support import ROOT
 
 
 def commands(group: click.Group = cli, prefix: str = "") -> list[str]:

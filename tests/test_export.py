@@ -8,21 +8,33 @@ import json
 from pathlib import Path
 
 import pytest
+from support import policy
 
 from pipeline.errors import ExportError
 from pipeline.export import export_links, write_atomically
 from pipeline.models import LinkedSource, MatchStatus, PolicyLinks
 
-from support import policy
-
 
 def source(url: str, published: str | None, title: str = "t", summary: str = "s") -> LinkedSource:
-    return LinkedSource(url, "El Peruano", title, published, "es", summary, ("DS|4|2021|JUS",),
-                        MatchStatus.AUTO, 0.95, ("cites it",))  # fmt: skip
+    return LinkedSource(
+        url,
+        "El Peruano",
+        title,
+        published,
+        "es",
+        summary,
+        ("DS|4|2021|JUS",),
+        MatchStatus.AUTO,
+        0.95,
+        ("cites it",),
+    )
 
 
-ITEMS = [PolicyLinks(policy(), (source("https://b.test/", "2021-04-22"),
-                                source("https://a.test/", None)))]  # fmt: skip
+ITEMS = [
+    PolicyLinks(
+        policy(), (source("https://b.test/", "2021-04-22"), source("https://a.test/", None))
+    )
+]
 
 
 def test_json_carries_the_contract_fields() -> None:
@@ -34,15 +46,23 @@ def test_json_carries_the_contract_fields() -> None:
     )
     first = pol["sources"][0]
     assert first == {
-        "url": "https://b.test/", "source_name": "El Peruano", "title": "t",
-        "published": "2021-04-22", "language": "es", "summary": "s",
-        "norms": ["DS|4|2021|JUS"], "status": "auto", "score": 0.95,
-        "reasons": ["cites it"], "stale": False,
-    }  # fmt: skip
+        "url": "https://b.test/",
+        "source_name": "El Peruano",
+        "title": "t",
+        "published": "2021-04-22",
+        "language": "es",
+        "summary": "s",
+        "norms": ["DS|4|2021|JUS"],
+        "status": "auto",
+        "score": 0.95,
+        "reasons": ["cites it"],
+        "stale": False,
+    }
 
 
-@pytest.mark.parametrize("payload", ["=HYPERLINK(\"http://evil\")", "+1+1", "-2", "@SUM(A1)",
-                                     "\tx", "\rx"])  # fmt: skip
+@pytest.mark.parametrize(
+    "payload", ['=HYPERLINK("http://evil")', "+1+1", "-2", "@SUM(A1)", "\tx", "\rx"]
+)
 def test_csv_cells_cannot_become_formulas(payload: str) -> None:
     items = [PolicyLinks(policy(), (source("https://a.test/", "2021-01-01", title=payload),))]
     rows = list(csv.DictReader(io.StringIO(export_links(items, "csv"))))

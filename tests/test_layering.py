@@ -7,7 +7,6 @@ import ast
 from pathlib import Path
 
 import pytest
-
 from support import ROOT
 
 PKG = ROOT / "pipeline"
@@ -35,8 +34,11 @@ def modules(folder: str) -> list[Path]:
 @pytest.mark.parametrize("folder", ["extract", "link", "models.py", "errors.py"])
 def test_pure_stages_do_not_import_store_or_network(folder: str) -> None:
     for path in modules(folder):
-        bad = {m for m in imports(path)
-               if m.startswith(("pipeline.store", "pipeline.http", "httpx", "sqlite"))}  # fmt: skip
+        bad = {
+            m
+            for m in imports(path)
+            if m.startswith(("pipeline.store", "pipeline.http", "httpx", "sqlite"))
+        }
         assert not bad, f"{path.relative_to(ROOT)} imports {bad}"
 
 
@@ -49,12 +51,20 @@ def test_fetchers_depend_only_on_models_errors_and_http() -> None:
 
 @pytest.mark.parametrize(
     ("library", "owners"),
-    [("httpx", {"http.py"}), ("sqlite_utils", None), ("trafilatura", {"extract/text.py"}),
-     ("warcio", {"archive.py"}), ("click", {"cli.py", "commands/"})],
-)  # fmt: skip
+    [
+        ("httpx", {"http.py"}),
+        ("sqlite_utils", None),
+        ("trafilatura", {"extract/text.py"}),
+        ("warcio", {"archive.py"}),
+        ("click", {"cli.py", "commands/"}),
+    ],
+)
 def test_each_library_has_one_adapter(library: str, owners: set[str] | None) -> None:
-    users = {p.relative_to(PKG).as_posix() for p in PKG.rglob("*.py")
-             if any(m == library or m.startswith(library + ".") for m in imports(p))}  # fmt: skip
+    users = {
+        p.relative_to(PKG).as_posix()
+        for p in PKG.rglob("*.py")
+        if any(m == library or m.startswith(library + ".") for m in imports(p))
+    }
     if owners is None:  # sqlite-utils: only inside the store package
         assert users and all(
             u.startswith(("store/", "app.py", "ingest.py", "run.py")) for u in users

@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import pytest
+from support import extraction, policy
 
 from pipeline.config import LinkSettings
 from pipeline.link import PolicyIndex, link_document
 from pipeline.models import MatchStatus
-
-from support import extraction, policy
 
 MECANISMO = policy(
     "pe-mecanismo",
@@ -23,34 +22,80 @@ DAY_LIST = " ".join(f"Resolución Ministerial N° {n:03d}-2020-MINEM/DM." for n 
 
 CASES = [
     # (label, title, text, policies, expected {policy: status}, a word every reason list carries)
-    ("exact number in the title",
-     "Decreto Supremo N° 004-2021-JUS", "Crea el mecanismo.", [MECANISMO],
-     {"pe-mecanismo": MatchStatus.AUTO}, "title"),
-    ("exact number in the lead, other spelling",
-     "Gobierno crea mecanismo", "Lima. Mediante el D.S. Nº 004-2021-JUS se crea el mecanismo.",
-     [MECANISMO], {"pe-mecanismo": MatchStatus.AUTO}, "lead"),
-    ("mention in passing deep in the body",
-     "Noticias del día", "x " * 400 + "Según el Decreto Supremo N° 004-2021-JUS.", [MECANISMO],
-     {"pe-mecanismo": MatchStatus.PENDING}, "body"),
-    ("one of twelve norms of the day",
-     "Normas legales", "x " * 400 + DAY_LIST + " Resolución Ministerial N° 0159-2019-JUS.",
-     [MECANISMO], {"pe-mecanismo": MatchStatus.PENDING}, "list of 12 norms"),
-    ("English article, partial number",
-     "Peru adopts Decree N° 004-2021", "The decree creates a mechanism.", [MECANISMO],
-     {"pe-mecanismo": MatchStatus.PENDING}, "fits only"),
-    ("two policies share the norm",
-     "Resolución Ministerial N° 134-2021-MINAM", "Protocolo sectorial.", [AMBIENTE, SHARED],
-     {"pe-ambiente": MatchStatus.PENDING, "pe-shared": MatchStatus.PENDING}, "2 policies"),
-    ("only the policy's name",
-     "Defensores piden fortalecer el mecanismo",
-     "El Mecanismo intersectorial para la protección de las personas defensoras de derechos "
-     "humanos no tiene presupuesto.", [MECANISMO], {"pe-mecanismo": MatchStatus.PENDING}, "alias"),
-    ("a Colombian decree with a Peruvian-looking number",
-     "Decreto 1066 de 2015", "Decreto Único Reglamentario del Sector Interior.", [MECANISMO],
-     {}, ""),
-    ("nothing to go on",
-     "Clima en Lima", "Hoy hará calor en la costa.", [MECANISMO, AMBIENTE], {}, ""),
-]  # fmt: skip
+    (
+        "exact number in the title",
+        "Decreto Supremo N° 004-2021-JUS",
+        "Crea el mecanismo.",
+        [MECANISMO],
+        {"pe-mecanismo": MatchStatus.AUTO},
+        "title",
+    ),
+    (
+        "exact number in the lead, other spelling",
+        "Gobierno crea mecanismo",
+        "Lima. Mediante el D.S. Nº 004-2021-JUS se crea el mecanismo.",
+        [MECANISMO],
+        {"pe-mecanismo": MatchStatus.AUTO},
+        "lead",
+    ),
+    (
+        "mention in passing deep in the body",
+        "Noticias del día",
+        "x " * 400 + "Según el Decreto Supremo N° 004-2021-JUS.",
+        [MECANISMO],
+        {"pe-mecanismo": MatchStatus.PENDING},
+        "body",
+    ),
+    (
+        "one of twelve norms of the day",
+        "Normas legales",
+        "x " * 400 + DAY_LIST + " Resolución Ministerial N° 0159-2019-JUS.",
+        [MECANISMO],
+        {"pe-mecanismo": MatchStatus.PENDING},
+        "list of 12 norms",
+    ),
+    (
+        "English article, partial number",
+        "Peru adopts Decree N° 004-2021",
+        "The decree creates a mechanism.",
+        [MECANISMO],
+        {"pe-mecanismo": MatchStatus.PENDING},
+        "fits only",
+    ),
+    (
+        "two policies share the norm",
+        "Resolución Ministerial N° 134-2021-MINAM",
+        "Protocolo sectorial.",
+        [AMBIENTE, SHARED],
+        {"pe-ambiente": MatchStatus.PENDING, "pe-shared": MatchStatus.PENDING},
+        "2 policies",
+    ),
+    (
+        "only the policy's name",
+        "Defensores piden fortalecer el mecanismo",
+        "El Mecanismo intersectorial para la protección de las personas defensoras de derechos "
+        "humanos no tiene presupuesto.",
+        [MECANISMO],
+        {"pe-mecanismo": MatchStatus.PENDING},
+        "alias",
+    ),
+    (
+        "a Colombian decree with a Peruvian-looking number",
+        "Decreto 1066 de 2015",
+        "Decreto Único Reglamentario del Sector Interior.",
+        [MECANISMO],
+        {},
+        "",
+    ),
+    (
+        "nothing to go on",
+        "Clima en Lima",
+        "Hoy hará calor en la costa.",
+        [MECANISMO, AMBIENTE],
+        {},
+        "",
+    ),
+]
 
 
 @pytest.mark.parametrize(
@@ -82,8 +127,9 @@ def test_an_amendment_relates_the_document_to_the_amended_policy() -> None:
         "Decreto Supremo N° 002-2022-JUS. Decreto Supremo que modifica el Decreto Supremo "
         "N° 004-2021-JUS, que crea el Mecanismo intersectorial."
     )
-    matches = link_document(extraction("Decreto Supremo que modifica", text),
-                            PolicyIndex([MECANISMO]), SETTINGS, "PE")  # fmt: skip
+    matches = link_document(
+        extraction("Decreto Supremo que modifica", text), PolicyIndex([MECANISMO]), SETTINGS, "PE"
+    )
     (match,) = matches
     assert any(r.startswith("modifies Decreto Supremo N° 004-2021-JUS") for r in match.reasons)
 

@@ -6,12 +6,11 @@ import json
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from support import policy
 
 from pipeline import store
 from pipeline.extract.norms import display_for_key
 from pipeline.models import Match, MatchStatus
-
-from support import policy
 
 
 def _setup(db) -> int:  # type: ignore[no-untyped-def]
@@ -78,13 +77,16 @@ def test_an_acceptance_survives_the_machine_withdrawing(db) -> None:  # type: ig
 @given(
     st.lists(
         st.one_of(
-            st.tuples(st.just("run"), st.sampled_from(["e1", "e2", "none"]),
-                      st.sampled_from([MatchStatus.AUTO, MatchStatus.PENDING])),
+            st.tuples(
+                st.just("run"),
+                st.sampled_from(["e1", "e2", "none"]),
+                st.sampled_from([MatchStatus.AUTO, MatchStatus.PENDING]),
+            ),
             st.tuples(st.just("decide"), st.sampled_from(["accepted", "rejected"]), st.none()),
         ),
         max_size=12,
     )
-)  # fmt: skip
+)
 def test_no_sequence_of_runs_changes_a_decision(tmp_path_factory, steps) -> None:  # type: ignore[no-untyped-def]
     db = store.connect(tmp_path_factory.mktemp("h") / "h.db")
     doc = _setup(db)

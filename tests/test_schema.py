@@ -6,12 +6,11 @@ import sqlite3
 from pathlib import Path
 
 import pytest
+from support import ROOT
 
 from pipeline import store
 from pipeline.errors import StoreError
 from pipeline.store.migrations import MIGRATIONS, schema_version
-
-from support import ROOT
 
 
 def test_migrated_schema_is_the_committed_schema() -> None:
