@@ -80,6 +80,16 @@ CREATE TABLE failures (
         at TEXT NOT NULL
     );
 
+-- table link_checks
+CREATE TABLE link_checks (
+        url TEXT PRIMARY KEY,
+        checked_at TEXT NOT NULL,
+        ok INTEGER NOT NULL,
+        failure_class TEXT NOT NULL DEFAULT '',
+        detail TEXT NOT NULL DEFAULT '',
+        dead_since TEXT
+    );
+
 -- table matches
 CREATE TABLE matches (
         id INTEGER PRIMARY KEY,
@@ -145,6 +155,13 @@ CREATE TABLE policy_sources (
         snippet TEXT NOT NULL DEFAULT '',
         date TEXT NOT NULL DEFAULT '',
         PRIMARY KEY (policy_id, url)
+    );
+
+-- table run_reports
+CREATE TABLE run_reports (
+        run_id INTEGER PRIMARY KEY REFERENCES runs(id),
+        created_at TEXT NOT NULL,
+        report TEXT NOT NULL
     );
 
 -- table runs

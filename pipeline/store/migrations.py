@@ -161,6 +161,23 @@ MIGRATIONS: tuple[str, ...] = (
         fingerprints TEXT NOT NULL DEFAULT '{}'
     );
     """,
+    # 3: the nightly run's report for editors, and what `check-links` last saw of each exported
+    # URL (so exports can point a dead link at its archived copy).
+    """
+    CREATE TABLE run_reports (
+        run_id INTEGER PRIMARY KEY REFERENCES runs(id),
+        created_at TEXT NOT NULL,
+        report TEXT NOT NULL
+    );
+    CREATE TABLE link_checks (
+        url TEXT PRIMARY KEY,
+        checked_at TEXT NOT NULL,
+        ok INTEGER NOT NULL,
+        failure_class TEXT NOT NULL DEFAULT '',
+        detail TEXT NOT NULL DEFAULT '',
+        dead_since TEXT
+    );
+    """,
 )
 
 
