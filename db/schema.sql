@@ -16,6 +16,9 @@ CREATE INDEX mentions_by_key ON mentions(norm_key);
 -- index policy_norms_by_key
 CREATE INDEX policy_norms_by_key ON policy_norms(norm_key);
 
+-- index proposals_by_policy
+CREATE INDEX proposals_by_policy ON proposals(policy_id, status);
+
 -- table decisions
 CREATE TABLE decisions (
         id INTEGER PRIMARY KEY,
@@ -155,6 +158,21 @@ CREATE TABLE policy_sources (
         snippet TEXT NOT NULL DEFAULT '',
         date TEXT NOT NULL DEFAULT '',
         PRIMARY KEY (policy_id, url)
+    );
+
+-- table proposals
+CREATE TABLE proposals (
+        id INTEGER PRIMARY KEY,
+        policy_id TEXT NOT NULL REFERENCES policies(id) ON DELETE CASCADE,
+        document_id INTEGER NOT NULL REFERENCES documents(id),
+        kind TEXT NOT NULL,
+        source_norm TEXT NOT NULL,
+        verb TEXT NOT NULL,
+        target_norm TEXT NOT NULL,
+        evidence TEXT NOT NULL,
+        status TEXT NOT NULL DEFAULT 'open' CHECK (status IN ('open', 'done', 'dismissed')),
+        created_at TEXT NOT NULL,
+        UNIQUE (policy_id, document_id, source_norm, verb, target_norm)
     );
 
 -- table run_reports

@@ -178,6 +178,24 @@ MIGRATIONS: tuple[str, ...] = (
         dead_since TEXT
     );
     """,
+    # 4: the linker's proposals to editors that a policy needs a look: a new norm modifies,
+    # repeals or regulates one of its norms, so its "updated" date and status may be out of date.
+    """
+    CREATE TABLE proposals (
+        id INTEGER PRIMARY KEY,
+        policy_id TEXT NOT NULL REFERENCES policies(id) ON DELETE CASCADE,
+        document_id INTEGER NOT NULL REFERENCES documents(id),
+        kind TEXT NOT NULL,
+        source_norm TEXT NOT NULL,
+        verb TEXT NOT NULL,
+        target_norm TEXT NOT NULL,
+        evidence TEXT NOT NULL,
+        status TEXT NOT NULL DEFAULT 'open' CHECK (status IN ('open', 'done', 'dismissed')),
+        created_at TEXT NOT NULL,
+        UNIQUE (policy_id, document_id, source_norm, verb, target_norm)
+    );
+    CREATE INDEX proposals_by_policy ON proposals(policy_id, status);
+    """,
 )
 
 
