@@ -1,27 +1,49 @@
-"""Export stage: each policy's linked sources → json | csv, in a stable order, written atomically.
+"""Export stage: each policy's linked sources → json | csv | md | html | csl | bibtex | ris, in a
+stable order, written atomically.
 
 Takes PolicyLinks records (the store builds them); gives text. One writer per format in a registry,
-so a new format is one function. Output files are written to a temporary file in the same folder
-and renamed over the target: an interrupted export leaves the old file or the new one, whole.
+so a new format is one module (pipeline/exporters/). Output files are written to a temporary file
+in the same folder and renamed over the target: an interrupted export leaves the old file or the
+new one, whole; names made from data are sanitised and a symbolic link is never followed.
 """
 
 from __future__ import annotations
 
+import contextlib
 import csv
+import hashlib
 import io
 import json
 import os
-import tempfile
-from collections.abc import Callable, Sequence
+import re
+import secrets
+import unicodedata
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
 from .errors import ExportError
-from .models import LinkedSource, PolicyLinks
+from .exporters.bibtex import to_bibtex
+from .exporters.common import ExportData
+from .exporters.csl import to_csl
+from .exporters.html import to_html
+from .exporters.markdown import to_markdown
+from .exporters.ris import to_ris
+from .models import LinkedSource, MatchStatus, PolicyLinks
+from .store.exports import (
+    Database,
+    SourceDetails,
+    data_as_of,
+    export_state,
+    policy_links,
+    save_export_state,
+    source_details,
+)
 
 
-def _source_json(s: LinkedSource) -> dict[str, Any]:
-    return {
+def _source_json(s: LinkedSource, data: ExportData) -> dict[str, Any]:
+    out = {
         "url": s.url,
         "source_name": s.source_name,
         "title": s.title,
@@ -34,22 +56,30 @@ def _source_json(s: LinkedSource) -> dict[str, Any]:
         "reasons": list(s.reasons),
         "stale": s.stale,
     }
+    archived = data.archived_copy(s)
+    if archived:  # only for links `check-links` found dead: the contract's keys stay as they were
+        out["archived_copy"] = archived
+    return out
 
 
-def to_json(items: Sequence[PolicyLinks]) -> str:
-    data = [
-        {
-            "id": item.policy.id,
-            "title": item.policy.title,
-            "country": item.policy.country,
-            "status": item.policy.status,
-            "updated": item.policy.updated,
-            "norms": list(item.policy.norms),
-            "sources": [_source_json(s) for s in item.sources],
-        }
-        for item in items
-    ]
-    return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
+def _policy_json(item: PolicyLinks, data: ExportData) -> dict[str, Any]:
+    out: dict[str, Any] = {
+        "id": item.policy.id,
+        "title": item.policy.title,
+        "country": item.policy.country,
+        "status": item.policy.status,
+        "updated": item.policy.updated,
+        "norms": list(item.policy.norms),
+    }
+    if data.as_of:  # the contract is a list of policies: the stamp rides on each one
+        out["as_of"] = data.as_of
+    out["sources"] = [_source_json(s, data) for s in item.sources]
+    return out
+
+
+def to_json(data: ExportData) -> str:
+    policies = [_policy_json(item, data) for item in data.items]
+    return json.dumps(policies, ensure_ascii=False, indent=2) + "\n"
 
 
 CSV_COLUMNS = (
@@ -76,12 +106,12 @@ def spreadsheet_safe(value: str) -> str:
     return "'" + value if value.startswith(_FORMULA_START) else value
 
 
-def to_csv(items: Sequence[PolicyLinks]) -> str:
+def to_csv(data: ExportData) -> str:
     buffer = io.StringIO()
     # RFC 4180 line ends: fields holding a bare CR or LF are then quoted, never split.
     writer = csv.writer(buffer, lineterminator="\r\n")
     writer.writerow(CSV_COLUMNS)
-    for item in items:
+    for item in data.items:
         for s in item.sources:
             row = (
                 item.policy.id,
@@ -102,35 +132,165 @@ def to_csv(items: Sequence[PolicyLinks]) -> str:
     return buffer.getvalue()
 
 
-WRITERS: dict[str, Callable[[Sequence[PolicyLinks]], str]] = {"json": to_json, "csv": to_csv}
+Writer = Callable[[ExportData], str]
+WRITERS: dict[str, Writer] = {
+    "json": to_json,
+    "csv": to_csv,
+    "md": to_markdown,
+    "html": to_html,
+    "csl": to_csl,
+    "bibtex": to_bibtex,
+    "ris": to_ris,
+}
+# File name endings per format (CSL-JSON is JSON, named so importers recognise it).
+EXTENSIONS = {"json": "json", "csv": "csv", "md": "md", "html": "html", "csl": "csl.json",
+              "bibtex": "bib", "ris": "ris"}  # fmt: skip
 
 
-def export_links(items: Sequence[PolicyLinks], fmt: str) -> str:
+def export_links(
+    items: Sequence[PolicyLinks],
+    fmt: str,
+    as_of: str = "",
+    details: Mapping[str, SourceDetails] | None = None,
+    archive_base: str = "",
+) -> str:
     """The stage verb: render the selection in one of WRITERS' formats."""
     try:
         writer = WRITERS[fmt]
     except KeyError:
         raise ExportError(f"unknown export format '{fmt}' (known: {', '.join(WRITERS)})") from None
-    return writer(items)
+    return writer(ExportData(tuple(items), as_of, details or {}, archive_base))
+
+
+def fingerprints(
+    items: Sequence[PolicyLinks], details: Mapping[str, SourceDetails] | None = None
+) -> dict[str, str]:
+    """A hash of what each policy's export shows (not of the stamp), for --since-last."""
+    data = ExportData((), "", details or {})
+    out = {}
+    for item in items:
+        shown = json.dumps(_policy_json(item, data), sort_keys=True, ensure_ascii=False)
+        out[item.policy.id] = hashlib.sha256(shown.encode("utf-8")).hexdigest()
+    return out
+
+
+def changed_since(
+    items: Sequence[PolicyLinks], now: Mapping[str, str], before: Mapping[str, str]
+) -> list[PolicyLinks]:
+    """The policies whose export differs from the last one (new ones included), whole."""
+    return [item for item in items if before.get(item.policy.id) != now[item.policy.id]]
+
+
+_UNSAFE = re.compile(r"[^A-Za-z0-9._-]+")
+
+
+def safe_filename(stem: str, fmt: str) -> str:
+    """A file name made from data (a policy id) that cannot leave its folder or hide itself:
+    ASCII letters, digits, dot, dash and underscore only, never starting with a dot."""
+    ascii_stem = unicodedata.normalize("NFKD", stem).encode("ascii", "ignore").decode("ascii")
+    clean = _UNSAFE.sub("-", ascii_stem).strip(".-_")[:100] or "export"
+    if clean != stem:  # two ids that clean alike ("a/b", "a:b") must not overwrite each other
+        clean += "-" + hashlib.sha256(stem.encode("utf-8")).hexdigest()[:8]
+    return f"{clean}.{EXTENSIONS[fmt]}"
 
 
 def write_atomically(path: Path, text: str) -> None:
-    """Temp file in the target's folder, fsync, rename: readers see the old file or the new one."""
+    """Temp file in the target's folder, fsync, rename: readers see the old file or the new one.
+
+    Works through a descriptor of the folder: the temp file is created exclusively and without
+    following links, and the rename replaces a link planted at the target instead of writing
+    through it, so a race between check and write cannot redirect the export either."""
     if path.is_symlink():
         raise ExportError(f"refusing to write through a symbolic link: {path}")
     if path.is_dir():
         raise ExportError(f"output path is a directory: {path}")
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+        folder = os.open(path.parent, os.O_RDONLY | os.O_DIRECTORY)
     except OSError as exc:
         raise ExportError(f"cannot write to {path.parent}: {exc.strerror}") from None
     try:
+        _write_in(folder, path.name, text, path)
+    finally:
+        os.close(folder)
+
+
+def _write_in(folder: int, name: str, text: str, shown: Path) -> None:
+    tmp = f".{name}.{secrets.token_hex(6)}.tmp"
+    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW
+    try:
+        fd = os.open(tmp, flags, 0o644, dir_fd=folder)
         with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
             handle.write(text)
             handle.flush()
             os.fsync(handle.fileno())
-        Path(tmp).replace(path)
+        os.replace(tmp, name, src_dir_fd=folder, dst_dir_fd=folder)
+        os.fsync(folder)  # the rename itself survives a crash
     except OSError as exc:
-        Path(tmp).unlink(missing_ok=True)
-        raise ExportError(f"cannot write {path}: {exc.strerror}") from None
+        with contextlib.suppress(OSError):  # the temp file may not exist yet
+            os.unlink(tmp, dir_fd=folder)
+        raise ExportError(f"cannot write {shown}: {exc.strerror}") from None
+
+
+def write_in_folder(folder: Path, name: str, text: str) -> Path:
+    """Write `name` (a sanitised file name, no folders) atomically inside `folder`."""
+    if name != Path(name).name or name.startswith(".") or "/" in name or "\\" in name:
+        raise ExportError(f"unsafe output file name: {name!r}")
+    target = folder / name
+    write_atomically(target, text)
+    return target
+
+
+@dataclass(frozen=True)
+class Selection:
+    """What one export covers; its `key` names it in `export_state` for --since-last."""
+
+    fmt: str
+    statuses: tuple[MatchStatus, ...]
+    policy_id: str | None = None
+    country: str | None = None
+
+    @property
+    def key(self) -> str:
+        status = ",".join(sorted(s.value for s in self.statuses))
+        return f"{self.fmt}|policy={self.policy_id or '*'}|country={self.country or '*'}|{status}"
+
+
+@dataclass(frozen=True)
+class Rendered:
+    data: ExportData  # what the text shows (with since_last: only the changed policies)
+    text: str
+    since: str = ""  # with since_last: when the previous export of the selection was made
+    fingerprints: Mapping[str, str] = field(default_factory=dict)
+
+
+def render_selection(
+    db: Database, sel: Selection, *, since_last: bool = False, archive_base: str = ""
+) -> Rendered:
+    """Read the selection from the store and render it; with `since_last`, only the policies
+    whose export changed since the previous --since-last export of the same selection."""
+    items = policy_links(db, sel.statuses, sel.policy_id, sel.country)
+    if sel.policy_id and not items:
+        raise ExportError(f"no policy with id '{sel.policy_id}'")
+    details = source_details(db, (s.url for item in items for s in item.sources))
+    prints = fingerprints(items, details)
+    since = ""
+    if since_last:
+        since, before = export_state(db, sel.key)
+        items = changed_since(items, prints, before)
+    data = ExportData(tuple(items), data_as_of(db), details, archive_base)
+    return Rendered(data, WRITERS[sel.fmt](data), since, prints)
+
+
+def remember_export(db: Database, sel: Selection, rendered: Rendered) -> None:
+    """After a --since-last export is written: the baseline of the next one."""
+    save_export_state(db, sel.key, rendered.fingerprints)
+
+
+def write_per_policy(folder: Path, fmt: str, rendered: Rendered) -> list[Path]:
+    """One file per policy inside `folder`, named from its sanitised id (ids are data)."""
+    written = []
+    for item in rendered.data.items:
+        text = WRITERS[fmt](replace(rendered.data, items=(item,)))
+        written.append(write_in_folder(folder, safe_filename(item.policy.id, fmt), text))
+    return written

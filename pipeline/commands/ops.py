@@ -10,10 +10,17 @@ import click
 
 from .. import app
 from ..errors import InputError
-from ..export import export_links, write_atomically
+from ..export import (
+    WRITERS,
+    Rendered,
+    Selection,
+    remember_export,
+    render_selection,
+    write_atomically,
+    write_per_policy,
+)
 from ..models import MatchStatus
 from ..run import run_sources
-from ..store.exports import policy_links
 from .common import EXIT_PARTIAL, options
 
 
@@ -58,7 +65,7 @@ _STATUS_SETS = {
 
 
 @click.command()
-@click.option("--format", "fmt", type=click.Choice(["json", "csv"]), required=True)
+@click.option("--format", "fmt", type=click.Choice(list(WRITERS)), required=True)
 @click.option("--policy", "policy_id", default=None, help="Only this policy id.")
 @click.option("--country", default=None, help="Only policies of this country (ISO code).")
 @click.option(
@@ -75,20 +82,59 @@ _STATUS_SETS = {
     default=None,
     help="Write to this file (atomically) instead of standard output.",
 )
+@click.option(
+    "--out-dir",
+    type=click.Path(path_type=Path, file_okay=False),
+    default=None,
+    help="Write one file per policy into this folder, named from the policy id.",
+)
+@click.option(
+    "--since-last",
+    is_flag=True,
+    help="Only policies whose sources changed since the last --since-last export of this "
+    "selection (format, policy, country, status).",
+)
+@click.option(
+    "--archive-base",
+    default="",
+    envvar="PIPELINE_ARCHIVE_BASE",
+    help="URL prefix where archived copies are served; dead links then point there.",
+)
 def export(
-    fmt: str, policy_id: str | None, country: str | None, status: str, output: Path | None
+    fmt: str,
+    policy_id: str | None,
+    country: str | None,
+    status: str,
+    output: Path | None,
+    out_dir: Path | None,
+    since_last: bool,
+    archive_base: str,
 ) -> None:
-    """Export each policy's linked sources."""
+    """Export each policy's linked sources (json, csv, md, html, csl, bibtex, ris)."""
+    if output and out_dir:
+        raise InputError("give either -o/--output or --out-dir, not both")
     db = app.open_db(options())
-    items = policy_links(db, _STATUS_SETS[status], policy_id, country)
-    if policy_id and not items:
-        raise InputError(f"no policy with id '{policy_id}'")
-    text = export_links(items, fmt)
-    if output is None:
-        click.echo(text, nl=False)
+    sel = Selection(fmt, _STATUS_SETS[status], policy_id, country)
+    rendered = render_selection(db, sel, since_last=since_last, archive_base=archive_base)
+    items = rendered.data.items
+    if since_last and not items and (output or out_dir):
+        # Nothing changed: leave the previous files alone rather than overwrite them with nothing.
+        click.echo(f"nothing changed since {rendered.since}", err=True)
         return
-    write_atomically(output, text)
-    click.echo(
-        f"wrote {sum(len(i.sources) for i in items)} sources of {len(items)} policies to {output}",
-        err=True,
-    )
+    where = _write(rendered, fmt, output, out_dir)
+    if since_last:
+        remember_export(db, sel, rendered)
+    if where:
+        count = sum(len(i.sources) for i in items)
+        click.echo(f"wrote {count} sources of {len(items)} policies to {where}", err=True)
+
+
+def _write(rendered: Rendered, fmt: str, output: Path | None, out_dir: Path | None) -> str:
+    if out_dir is not None:
+        files = write_per_policy(out_dir, fmt, rendered)
+        return f"{len(files)} files in {out_dir}"
+    if output is not None:
+        write_atomically(output, rendered.text)
+        return str(output)
+    click.echo(rendered.text, nl=False)
+    return ""

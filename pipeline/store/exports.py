@@ -1,16 +1,20 @@
 """What exports read: each policy's matches joined with the document's current extraction and
-the last decision's edits, in a stable order (publication date, then URL)."""
+the last decision's edits, in a stable order (publication date, then URL); the details citation
+formats need (access date, archived copy, link state); the "as of" stamp; and what each
+`export --since-last` selection wrote last time."""
 
 from __future__ import annotations
 
 import json
 import sqlite3
-from collections.abc import Sequence
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
 from urllib.parse import urlsplit
 
 import sqlite_utils
 
 from ..models import LinkedSource, MatchStatus, PolicyLinks
+from .db import now, transaction
 from .policies import load_policies
 
 _ROWS = """
@@ -76,3 +80,93 @@ def _linked(row: sqlite3.Row) -> LinkedSource:
 
 def _host(url: str) -> str:
     return urlsplit(url).hostname or ""
+
+
+@dataclass(frozen=True)
+class SourceDetails:
+    """What a citation needs beyond the published fields: when we read the page, where our copy
+    is, and whether the link still answers (from `check-links`)."""
+
+    accessed: str | None  # YYYY-MM-DD of the fetch behind the current version
+    archive_ref: str  # WARC reference of that version ("" if never archived)
+    source_id: str
+    country: str
+    link_state: str = "unchecked"  # ok | dead | unchecked
+
+
+_DETAILS = """
+    SELECT d.url, d.source_id, d.country, v.fetched_at, v.archive_ref, c.ok
+    FROM documents d
+    LEFT JOIN versions v ON v.id = (SELECT MAX(id) FROM versions WHERE document_id = d.id)
+    LEFT JOIN link_checks c ON c.url = d.url
+    WHERE d.url IN ({marks})
+"""
+
+
+def source_details(db: sqlite_utils.Database, urls: Iterable[str]) -> dict[str, SourceDetails]:
+    wanted = sorted(set(urls))
+    out: dict[str, SourceDetails] = {}
+    # SQLite caps bound parameters (999 on old builds): ask in slices.
+    for start in range(0, len(wanted), 500):
+        part = wanted[start : start + 500]
+        sql = _DETAILS.format(marks=", ".join("?" for _ in part))
+        for url, source_id, country, fetched_at, ref, ok in db.conn.execute(sql, part):
+            state = "unchecked" if ok is None else ("ok" if ok else "dead")
+            accessed = fetched_at[:10] if fetched_at else None
+            out[url] = SourceDetails(accessed, ref or "", source_id, country, state)
+    return out
+
+
+def data_as_of(db: sqlite_utils.Database) -> str:
+    """The time of the last change an export can show: a match, a decision or a policy import.
+
+    Not the clock: two exports of one unchanged state carry the same stamp and so diff clean."""
+    row = db.conn.execute(
+        "SELECT MAX(t) FROM (SELECT MAX(updated_at) AS t FROM matches"
+        " UNION ALL SELECT MAX(at) FROM decisions UNION ALL SELECT MAX(imported_at) FROM policies"
+        " UNION ALL SELECT MAX(checked_at) FROM link_checks)"
+    ).fetchone()
+    return str(row[0] or "")
+
+
+def export_state(db: sqlite_utils.Database, selection: str) -> tuple[str, dict[str, str]]:
+    """(exported_at, fingerprint by policy id) of the last --since-last export of a selection."""
+    row = db.conn.execute(
+        "SELECT exported_at, fingerprints FROM export_state WHERE selection = ?", (selection,)
+    ).fetchone()
+    if row is None:
+        return "", {}
+    return str(row[0]), {str(k): str(v) for k, v in json.loads(row[1]).items()}
+
+
+def save_export_state(
+    db: sqlite_utils.Database, selection: str, fingerprints: Mapping[str, str]
+) -> None:
+    with transaction(db) as conn:
+        conn.execute(
+            "INSERT INTO export_state (selection, exported_at, fingerprints) VALUES (?, ?, ?)"
+            " ON CONFLICT (selection) DO UPDATE SET exported_at = excluded.exported_at,"
+            " fingerprints = excluded.fingerprints",
+            (selection, now(), json.dumps(dict(fingerprints), sort_keys=True)),
+        )
+
+
+def record_link_check(
+    db: sqlite_utils.Database, url: str, ok: bool, failure_class: str = "", detail: str = ""
+) -> None:
+    """Keep the latest check of a URL; `dead_since` remembers when it first stopped answering."""
+    at = now()
+    with transaction(db) as conn:
+        conn.execute(
+            "INSERT INTO link_checks (url, checked_at, ok, failure_class, detail, dead_since)"
+            " VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (url) DO UPDATE SET"
+            " checked_at = excluded.checked_at, ok = excluded.ok,"
+            " failure_class = excluded.failure_class, detail = excluded.detail,"
+            " dead_since = CASE WHEN excluded.ok THEN NULL"
+            " ELSE COALESCE(link_checks.dead_since, excluded.checked_at) END",
+            (url, at, int(ok), failure_class, detail[:500], None if ok else at),
+        )
+
+
+# Stages above the store take a database without importing sqlite-utils themselves.
+Database = sqlite_utils.Database

@@ -1,0 +1,258 @@
+"""Export formats against golden files, CSL-JSON against the CSL schema, and the hostile cases:
+markup and javascript: URLs in scraped fields, formula cells, RIS/BibTeX field injection, path
+traversal in names made from policy ids, symlinks, and --since-last through the command line.
+
+Set UPDATE_GOLDEN=1 to rewrite tests/golden/ after an intended change (then read the diff).
+The CSL schema in tests/data/csl-data.json is vendored from the citation-style-language/schema
+project (schemas/input/csl-data.json, MIT licence), reformatted only.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+from pathlib import Path
+
+import jsonschema
+import pytest
+from click.testing import CliRunner
+from support import ROOT, policy
+
+from pipeline.cli import cli
+from pipeline.errors import ExportError
+from pipeline.export import (
+    EXTENSIONS,
+    WRITERS,
+    ExportData,
+    Rendered,
+    export_links,
+    safe_filename,
+    write_in_folder,
+    write_per_policy,
+)
+from pipeline.models import LinkedSource, MatchStatus, PolicyLinks
+from pipeline.store.exports import SourceDetails
+
+GOLDEN = ROOT / "tests" / "golden"
+AS_OF = "2024-05-01T02:30:00+00:00"
+BASE = "https://archive.example.org/replay/"
+GAZETTE = "https://diariooficial.elperuano.pe/normas/ds-004-2021-jus"
+NEWS = "https://larepublica.pe/sociedad/2021/04/23/mecanismo"
+PORTAL = "https://www.gob.pe/institucion/minjus/noticias/500"
+EVIL = "javascript:alert(1)"
+CO_NEWS = "https://www.eltiempo.com/politica/proteccion-lideres-sociales"
+
+
+def src(url: str, name: str, title: str, published: str | None, summary: str,
+        status: MatchStatus = MatchStatus.ACCEPTED) -> LinkedSource:  # fmt: skip
+    return LinkedSource(url, name, title, published, "es", summary, ("DS|4|2021|JUS",), status,
+                        0.9, ("cites Decreto Supremo N° 004-2021-JUS in the title",))  # fmt: skip
+
+
+ITEMS = (
+    PolicyLinks(
+        policy(title="Mecanismo <b>intersectorial</b> & protección"),
+        (
+            src(
+                PORTAL,
+                "MINJUSDH",
+                "MINJUSDH publica decreto supremo",
+                "2021-04-22",
+                "Texto\nen dos líneas\nER  - forged record",
+            ),
+            src(
+                GAZETTE,
+                "Diario oficial El Peruano",
+                "Decreto Supremo N° 004-2021-JUS",
+                "2021-04-22",
+                "Crea el Mecanismo intersectorial.",
+                MatchStatus.AUTO,
+            ),
+            src(
+                NEWS,
+                "La República",
+                'Gobierno <script>alert(1)</script> confirma "mecanismo"',
+                "2021-04-23",
+                '=HYPERLINK("http://evil") {100%} $x$ _y_ #1 ~ ^ \\end',
+            ),
+            src(EVIL, "Evil [site](x)", "click *me*", None, "|a|b|"),
+        ),
+    ),
+    PolicyLinks(
+        policy(pid="co/../../etc/passwd", country="CO", norms=(), title="Colombia: líderes"),
+        (src(CO_NEWS, "El Tiempo", "Colombia refuerza la protección", "2022-01", "Resumen."),),
+    ),
+    PolicyLinks(policy(pid="pe-empty", title="No sources yet"), ()),
+)
+DETAILS = {
+    GAZETTE: SourceDetails("2021-04-23", "2021-04-23/run-1.warc.gz#0", "elperuano", "PE", "dead"),
+    NEWS: SourceDetails("2021-04-24", "2021-04-24/run-2.warc.gz#512", "larepublica", "PE", "ok"),
+    PORTAL: SourceDetails("2021-04-24", "", "policy-links", "PE"),
+    CO_NEWS: SourceDetails("2022-01-15", "", "eltiempo", "CO", "ok"),
+}
+
+
+def render(fmt: str) -> str:
+    return export_links(ITEMS, fmt, AS_OF, DETAILS, BASE)
+
+
+@pytest.mark.parametrize("fmt", list(WRITERS))
+def test_each_format_matches_its_golden_file(fmt: str) -> None:
+    golden = GOLDEN / f"exports.{EXTENSIONS[fmt]}"
+    text = render(fmt)
+    if os.environ.get("UPDATE_GOLDEN"):
+        golden.write_bytes(text.encode("utf-8"))
+    assert text == golden.read_bytes().decode("utf-8"), f"{fmt} differs from {golden}"
+
+
+def test_csl_json_is_valid_against_the_csl_schema() -> None:
+    schema = json.loads((ROOT / "tests" / "data" / "csl-data.json").read_text(encoding="utf-8"))
+    items = json.loads(render("csl"))
+    jsonschema.Draft7Validator(schema).validate(items)
+    by_url = {item.get("URL"): item for item in items}
+    law = by_url[GAZETTE]
+    assert (law["type"], law["number"], law["authority"], law["jurisdiction"]) == (
+        "legislation", "Decreto Supremo N° 004-2021-JUS", "JUS", "PE")  # fmt: skip
+    assert law["issued"] == {"date-parts": [[2021, 4, 22]]}
+    assert law["accessed"] == {"date-parts": [[2021, 4, 23]]}
+    assert by_url[NEWS]["type"] == "article-newspaper"
+    assert by_url[NEWS]["container-title"] == "La República"
+    assert by_url[PORTAL]["type"] == "webpage"  # a state's own site is not the press
+    assert by_url[CO_NEWS]["issued"] == {"date-parts": [[2022, 1]]}
+    assert len({item["id"] for item in items}) == len(items)
+
+
+def test_json_keeps_the_list_contract_with_an_as_of_per_policy() -> None:
+    policies = json.loads(render("json"))
+    assert [p["id"] for p in policies] == ["pe-mecanismo", "co/../../etc/passwd", "pe-empty"]
+    assert all(p["as_of"] == AS_OF for p in policies)
+    gazette = next(s for s in policies[0]["sources"] if s["url"] == GAZETTE)
+    assert gazette["archived_copy"] == BASE + "2021-04-23/run-1.warc.gz#0"
+    assert all("archived_copy" not in s for s in policies[0]["sources"] if s["url"] != GAZETTE)
+
+
+def test_markup_and_script_urls_never_become_active() -> None:
+    html = render("html")
+    assert "<script>" not in html and "<b>" not in html
+    assert "Mecanismo &lt;b&gt;intersectorial&lt;/b&gt; &amp; protección" in html
+    assert "href=" not in html.split("Evil")[1].split("</li>")[0] and 'href="javascript' not in html
+    md = render("md")
+    assert "<script>" not in md and "&lt;script>" in md and "](javascript" not in md
+    assert "\\[site\\]\\(x\\)" not in md and "Evil \\[site\\](x)" in md
+    assert "\\*me\\*" in md and "\\|a\\|b\\|" in md
+
+
+def test_html_fragment_gives_source_name_then_linked_snippet() -> None:
+    html = render("html")
+    assert (
+        '<li><span class="source-name">Diario oficial El Peruano</span>: '
+        f'<a href="{GAZETTE}" rel="noopener">Crea el Mecanismo intersectorial.</a>'
+    ) in html
+    assert f'href="{BASE}2021-04-23/run-1.warc.gz#0">archived copy</a>' in html
+
+
+def test_ris_values_stay_on_one_line_so_no_field_can_be_forged() -> None:
+    lines = [line for line in render("ris").split("\r\n") if line]
+    assert all(re.fullmatch(r"[A-Z][A-Z0-9]  - .*", line) for line in lines), lines
+    assert sum(line.startswith("TY  - ") for line in lines) == 5
+    assert sum(line == "ER  - " for line in lines) == 5
+
+
+def test_bibtex_values_cannot_break_out_of_their_braces() -> None:
+    for entry in render("bibtex").split("\n@")[1:]:
+        unescaped = re.sub(r"\\[{}]", "", entry)
+        assert unescaped.count("{") == unescaped.count("}"), entry
+    assert r"\{100\%\} \$x\$ \_y\_ \#1 \~{} \^{} \textbackslash{}end" in render("bibtex")
+
+
+@pytest.mark.parametrize(
+    ("stem", "expected"),
+    [("pe-hrd-protection", "pe-hrd-protection.json"), ("../../etc/passwd", None),
+     ("..", None), (".hidden", None), ("a\\b:c", None), ("", None), ("pé/ñ", None)],
+)  # fmt: skip
+def test_file_names_from_policy_ids_cannot_leave_the_folder(
+    stem: str, expected: str | None
+) -> None:
+    name = safe_filename(stem, "json")
+    if expected:
+        assert name == expected
+    assert re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9._-]*\.json", name), name
+    assert "/" not in name and ".." not in name.removesuffix(".json").strip("-")[:2]
+
+
+def test_names_that_clean_alike_do_not_overwrite_each_other() -> None:
+    assert safe_filename("a/b", "csv") != safe_filename("a:b", "csv")
+
+
+def test_per_policy_files_stay_inside_the_folder(tmp_path: Path) -> None:
+    out = tmp_path / "exports"
+    data = ExportData(ITEMS, AS_OF, DETAILS)
+    files = write_per_policy(out, "json", Rendered(data, ""))
+    assert len(files) == 3
+    assert all(f.parent == out for f in files)
+    assert sorted(p.name for p in tmp_path.rglob("*") if p.is_file()) == sorted(
+        f.name for f in files
+    )
+
+
+def test_unsafe_names_are_refused(tmp_path: Path) -> None:
+    for name in ("../x.json", ".x.json", "a/b.json"):
+        with pytest.raises(ExportError, match="unsafe output file name"):
+            write_in_folder(tmp_path, name, "x")
+
+
+def test_a_symlink_planted_at_the_target_is_not_followed(tmp_path: Path) -> None:
+    secret = tmp_path / "secret"
+    secret.write_text("keep")
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / "pe-empty.json").symlink_to(secret)
+    with pytest.raises(ExportError, match="symbolic link"):
+        write_in_folder(out, "pe-empty.json", "x")
+    assert secret.read_text() == "keep"
+
+
+DS_TEXT = (
+    "Lima, 22 de abril de 2021. El Poder Ejecutivo publicó el Decreto Supremo N° 004-2021-JUS, "
+    "que crea el Mecanismo intersectorial para la protección de las personas defensoras.\n"
+)
+POLICIES = [{"id": "pe-mecanismo", "country": "PE", "title": "Intersectoral Mechanism",
+             "status": "adopted", "description": "", "updated": "2023-01",
+             "norms": ["DS|4|2021|JUS"], "aliases": [], "sources": []}]  # fmt: skip
+
+
+def invoke(db: Path, *args: str) -> str:
+    result = CliRunner().invoke(cli, ["--db", str(db), *args], catch_exceptions=False)
+    assert result.exit_code == 0, result.output
+    return result.output
+
+
+def test_since_last_writes_only_what_changed(tmp_path: Path) -> None:
+    db = tmp_path / "t.db"
+    (tmp_path / "p.json").write_text(json.dumps(POLICIES), encoding="utf-8")
+    (tmp_path / "ds.txt").write_text(DS_TEXT, encoding="utf-8")
+    invoke(db, "policies", "import", str(tmp_path / "p.json"))
+    out = tmp_path / "changes.json"
+    args = ("export", "--format", "json", "--since-last", "-o", str(out))
+    invoke(db, *args)
+    assert json.loads(out.read_text())[0]["sources"] == []  # first time: everything
+    first = out.read_bytes()
+    assert "nothing changed" in invoke(db, *args)
+    assert out.read_bytes() == first  # left alone, not emptied
+    invoke(db, "add", str(tmp_path / "ds.txt"), "--url", "https://example.org/ds")
+    invoke(db, *args)
+    (pol,) = json.loads(out.read_text())
+    assert [s["url"] for s in pol["sources"]] == ["https://example.org/ds"]
+    # Another format is another selection: its first export has everything.
+    assert "Intersectoral" in invoke(db, "export", "--format", "md", "--since-last")
+
+
+def test_out_dir_writes_one_file_per_policy(tmp_path: Path) -> None:
+    # Policy import already refuses ids with slashes; safe_filename is the second line of defence
+    # (tested above with hostile ids).
+    db = tmp_path / "t.db"
+    (tmp_path / "p.json").write_text(json.dumps(POLICIES), encoding="utf-8")
+    invoke(db, "policies", "import", str(tmp_path / "p.json"))
+    invoke(db, "export", "--format", "csl", "--out-dir", str(tmp_path / "out"))
+    assert [p.name for p in (tmp_path / "out").iterdir()] == ["pe-mecanismo.csl.json"]
