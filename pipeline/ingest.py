@@ -20,7 +20,7 @@ from .archive import Archive
 from .config import LinkSettings
 from .errors import InputError
 from .extract import EXTRACTOR_VERSION, extract_document
-from .link import PolicyIndex, PolicyLookup, link_document
+from .link import PolicyIndex, PolicyLookup, find_proposals, link_document
 from .models import Extraction, Fetched, Link, MatchStatus
 
 
@@ -77,6 +77,7 @@ class Ingestor:
             for m in link_document(extraction, self.index, self.settings, country)
         ]
         store.save_matches(self.db, doc_id, proposals)
+        store.save_proposals(self.db, doc_id, find_proposals(extraction, self.index))
         # What the document is now linked as: an editor's decision outranks the proposal.
         return store.match_statuses(self.db, doc_id)
 

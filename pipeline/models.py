@@ -130,8 +130,11 @@ class Extraction:
 
 
 class SourceKind(StrEnum):
-    POLICY_LINKS = "policy-links"
-    SITEMAP = "sitemap"
+    POLICY_LINKS = "policy-links"  # the URLs the policy entries already link to
+    SITEMAP = "sitemap"  # XML sitemaps, sitemap indexes, news sitemaps
+    FEED = "feed"  # RSS / Atom
+    LISTING = "listing"  # an HTML listing read with CSS selectors given as options
+    GAZETTE = "gazette"  # an official gazette platform (options.platform names it)
 
 
 @dataclass(frozen=True)
@@ -238,3 +241,17 @@ class LinkedSource:
 class PolicyLinks:
     policy: Policy
     sources: tuple[LinkedSource, ...]
+
+
+@dataclass(frozen=True)
+class Proposal:
+    """The linker's suggestion that a policy needs an editor's look: a norm in the document
+    modifies (repeals, regulates...) one of the policy's norms, so its "updated" date and status
+    may be out of date."""
+
+    policy_id: str
+    kind: str  # "amendment"
+    source_norm: str  # key of the acting norm, "" if the document does not name it
+    verb: RelationVerb
+    target_norm: str  # key of the policy's norm that is acted on
+    evidence: str  # the literal text that says so

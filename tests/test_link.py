@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 from support import extraction, policy
 
 from pipeline.config import LinkSettings
-from pipeline.link import PolicyIndex, link_document
+from pipeline.link import PolicyIndex, find_proposals, link_document
 from pipeline.models import MatchStatus
 
 MECANISMO = policy(
@@ -77,7 +79,7 @@ CASES = [
         "humanos no tiene presupuesto.",
         [MECANISMO],
         {"pe-mecanismo": MatchStatus.PENDING},
-        "alias",
+        "names the policy",
     ),
     (
         "a Colombian decree with a Peruvian-looking number",
@@ -132,6 +134,46 @@ def test_an_amendment_relates_the_document_to_the_amended_policy() -> None:
     )
     (match,) = matches
     assert any(r.startswith("modifies Decreto Supremo N° 004-2021-JUS") for r in match.reasons)
+
+
+def test_a_document_older_than_the_norm_it_cites_is_never_auto_accepted() -> None:
+    from dataclasses import replace
+
+    from pipeline.models import DateKind, DateMention, DateMethod
+
+    old = DateMention(dt.date(2019, 5, 2), DateKind.PUBLISHED, DateMethod.META)
+    doc = replace(extraction("Decreto Supremo N° 004-2021-JUS", "x"), published=old)
+    (match,) = link_document(doc, PolicyIndex([MECANISMO]), SETTINGS, "PE")
+    assert match.status is MatchStatus.PENDING
+    assert "published in 2019, before that norm (2021)" in match.reasons[0]
+
+
+def test_a_policy_of_another_country_named_in_a_document_weighs_less() -> None:
+    name = (
+        "Mecanismo intersectorial para la protección de las personas defensoras de derechos humanos"
+    )
+    doc = extraction(name, f"El {name} se reunió.")
+    here = link_document(doc, PolicyIndex([MECANISMO]), SETTINGS, "PE")
+    abroad = link_document(doc, PolicyIndex([MECANISMO]), SETTINGS, "CO")
+    assert abroad[0].score < here[0].score
+    assert "comes from a CO source and the policy is PE" in abroad[0].reasons[0]
+
+
+def test_an_amending_norm_becomes_a_proposal_for_the_editors() -> None:
+    text = (
+        "Decreto Supremo N° 002-2022-JUS. Decreto Supremo que modifica el Decreto Supremo "
+        "N° 004-2021-JUS, que crea el Mecanismo intersectorial."
+    )
+    doc = extraction("Decreto Supremo que modifica el DS 004-2021-JUS", text)
+    (proposal,) = find_proposals(doc, PolicyIndex([MECANISMO]))
+    assert (
+        proposal.policy_id,
+        proposal.source_norm,
+        proposal.verb.value,
+        proposal.target_norm,
+    ) == ("pe-mecanismo", "DS|2|2022|JUS", "modifies", "DS|4|2021|JUS")
+    known = policy("pe-mecanismo", ["DS|4|2021|JUS", "DS|2|2022|JUS"])
+    assert find_proposals(doc, PolicyIndex([known])) == [], "already one of the policy's norms"
 
 
 def test_evidence_hash_ignores_wording_but_not_evidence() -> None:

@@ -7,6 +7,7 @@ with documents × policies.
 
 from __future__ import annotations
 
+import itertools
 import re
 import unicodedata
 from collections import defaultdict
@@ -41,10 +42,19 @@ class AliasHit:
     start: int  # offset in the folded text's word list, 0 = first word
 
 
+@dataclass(frozen=True)
+class PhraseHit:
+    policy_id: str
+    alias: str
+    phrase: str  # the shared words, as the title writes them folded
+
+
 class PolicyLookup(Protocol):
     def by_key(self, key: str) -> Sequence[KnownNorm]: ...
     def by_number(self, country: str, number: str, year: str) -> Sequence[KnownNorm]: ...
+    def by_type_year(self, country: str, type_: str, year: str) -> Sequence[KnownNorm]: ...
     def find_aliases(self, text: str) -> Iterator[AliasHit]: ...
+    def shared_phrases(self, title: str) -> Iterator[PhraseHit]: ...
     def policy(self, policy_id: str) -> Policy: ...
 
 
@@ -55,6 +65,20 @@ def fold(text: str) -> str:
 
 
 _WORD = re.compile(r"\w+")
+# Words every document of a human-rights-defenders observatory shares with every policy name:
+# a title sharing only these says nothing about which policy it is about. Function words too.
+GENERIC_WORDS = frozenset(
+    {
+        # Spanish and English function words
+        "de", "del", "la", "las", "el", "los", "y", "e", "en", "para", "por", "a", "al", "con",
+        "que", "o", "u", "su", "sus", "un", "una", "the", "of", "and", "for", "to", "in", "on",
+        "an", "its",
+        # the observatory's own subject, shared by every policy and most documents
+        "derechos", "derecho", "humanos", "human", "rights", "right", "personas", "persona",
+        "defensoras", "defensores", "defensora", "defensor", "defenders", "defender",
+        "proteccion", "protection", "peru", "republica",
+    }
+)  # fmt: skip
 
 
 def words(text: str) -> list[str]:
@@ -68,6 +92,8 @@ class PolicyIndex:
         self._policies: dict[str, Policy] = {}
         self._by_key: dict[str, list[KnownNorm]] = defaultdict(list)
         self._by_number: dict[tuple[str, str, str], list[KnownNorm]] = defaultdict(list)
+        self._by_type_year: dict[tuple[str, str, str], list[KnownNorm]] = defaultdict(list)
+        self._phrases: dict[tuple[str, str], list[tuple[str, str]]] = defaultdict(list)
         self._aliases: dict[tuple[str, ...], list[tuple[str, tuple[str, ...], str]]] = defaultdict(
             list
         )
@@ -84,16 +110,28 @@ class PolicyIndex:
             )
             self._by_key[full].append(known)
             self._by_number[(country, number, year)].append(known)
+            self._by_type_year[(country, type_, year)].append(known)
         for name in (policy.title, *policy.aliases):
             tokens = tuple(words(name))
             if len(tokens) >= ALIAS_PREFIX_WORDS:
                 self._aliases[tokens[:ALIAS_PREFIX_WORDS]].append((policy.id, tokens, name))
+            for pair in _content_pairs(tokens):
+                self._phrases[pair].append((policy.id, name))
 
     def by_key(self, key: str) -> Sequence[KnownNorm]:
         return self._by_key.get(key, ())
 
     def by_number(self, country: str, number: str, year: str) -> Sequence[KnownNorm]:
         return self._by_number.get((country, number, year), ())
+
+    def by_type_year(self, country: str, type_: str, year: str) -> Sequence[KnownNorm]:
+        return self._by_type_year.get((country, type_, year), ())
+
+    def shared_phrases(self, title: str) -> Iterator[PhraseHit]:
+        """Two consecutive distinctive words of a title found in a policy's name or alias."""
+        for pair in dict.fromkeys(_content_pairs(words(title))):
+            for policy_id, alias in self._phrases.get(pair, ()):
+                yield PhraseHit(policy_id, alias, " ".join(pair))
 
     def find_aliases(self, text: str) -> Iterator[AliasHit]:
         tokens = words(text)
@@ -109,3 +147,10 @@ class PolicyIndex:
 
     def __len__(self) -> int:
         return len(self._policies)
+
+
+def _content_pairs(tokens: Sequence[str]) -> Iterator[tuple[str, str]]:
+    """Adjacent pairs once function and domain-generic words are dropped ("mecanismo
+    intersectorial", "unidad funcional"): the phrases that tell one policy from another."""
+    content = [t for t in tokens if t not in GENERIC_WORDS and not t.isdigit() and len(t) > 2]
+    yield from itertools.pairwise(content)

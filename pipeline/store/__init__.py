@@ -19,6 +19,7 @@ from .documents import (
 from .matches import SaveResult, match_statuses, queue_counts, save_matches
 from .migrations import dump_schema, migrate
 from .policies import ImportResult, import_policies, load_policies
+from .proposals import StoredProposal, close_proposal, list_proposals, save_proposals
 from .runs import RunRow, finish_run, last_runs, record_failure, start_run, table_counts
 
 __all__ = [
@@ -26,7 +27,9 @@ __all__ = [
     "ImportResult",
     "RunRow",
     "SaveResult",
+    "StoredProposal",
     "StoredVersion",
+    "close_proposal",
     "conditional_headers",
     "connect",
     "current_extractions",
@@ -36,6 +39,7 @@ __all__ = [
     "has_extraction",
     "import_policies",
     "last_runs",
+    "list_proposals",
     "listed_urls",
     "load_policies",
     "match_statuses",
@@ -45,6 +49,7 @@ __all__ = [
     "record_failure",
     "save_extraction",
     "save_matches",
+    "save_proposals",
     "start_run",
     "store_version",
     "table_counts",
