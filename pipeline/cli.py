@@ -15,7 +15,7 @@ from typing import Any, TypeVar
 import click
 
 from . import app
-from .commands import core, ops
+from .commands import core, ops, review
 from .commands.common import EXIT_FATAL
 from .errors import PipelineError
 
@@ -49,7 +49,7 @@ def cli(ctx: click.Context, db_path: Path, config_path: Path | None) -> None:
 
 
 COMMANDS = (core.init, core.policies, core.sources, core.extract, core.add, core.link,
-            core.status, ops.run, ops.export)  # fmt: skip
+            core.status, ops.run, ops.export, review.review, review.users)  # fmt: skip
 for command in COMMANDS:
     cli.add_command(command)
 

@@ -1,0 +1,211 @@
+"""Review commands: `review serve|list|show|accept|reject|undo|reassign` and `users add`."""
+
+from __future__ import annotations
+
+import getpass
+import os
+import secrets
+import sys
+from pathlib import Path
+
+import click
+
+from .. import app
+from ..errors import InputError
+from ..review import decisions
+from ..review.auth import set_password
+from ..review.queue import parse_filter
+from ..review.security import LOOPBACK_HOSTS, link_url
+from ..store.decisions import SORTS, STATUSES, Database, list_queue, load_match
+from .common import options
+
+_EDITOR_HELP = "Who decides (default: env PIPELINE_EDITOR, else your login name)."
+
+
+def _editor(name: str | None) -> str:
+    return name or os.environ.get("PIPELINE_EDITOR") or getpass.getuser()
+
+
+def session_key(db_path: Path) -> str:
+    """PIPELINE_SESSION_KEY, or a random key kept beside the database (0600), so sessions
+    survive a restart. The file name matches .gitignore's db/*.db-* pattern."""
+    if os.environ.get("PIPELINE_SESSION_KEY"):
+        return os.environ["PIPELINE_SESSION_KEY"]
+    path = db_path.with_name(db_path.name + "-session-key")
+    if not path.exists():
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "w") as out:
+            out.write(secrets.token_urlsafe(48))
+    return path.read_text(encoding="utf-8").strip()
+
+
+@click.group()
+def review() -> None:
+    """Review the linker's matches: serve the editors' web app, or decide from the shell."""
+
+
+@review.command("serve")
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
+@click.option("--port", default=8750, show_default=True, type=int, help="Port to listen on.")
+@click.option(
+    "--allow-host",
+    "allow_hosts",
+    multiple=True,
+    help="Another Host header to accept, e.g. the proxy's public name (repeatable; loopback "
+    "names are always accepted).",
+)
+@click.option("--https-only", is_flag=True, help="Send the session cookie over HTTPS only.")
+def review_serve(host: str, port: int, allow_hosts: tuple[str, ...], https_only: bool) -> None:
+    """Serve the editors' review web app (loopback only unless told otherwise)."""
+    from ..review.server import serve  # uvicorn loads only for this command
+    from ..review.web import WebSettings
+
+    opts = options()
+    app.open_db(opts)  # fails early, with one line, when the database is missing
+    config = app.load(opts)
+
+    def relink(db: Database) -> int:
+        return app.ingestor(db, opts, config).relink_all()
+
+    allowed = (*LOOPBACK_HOSTS, *allow_hosts)
+    if host not in ("0.0.0.0", "::"):  # noqa: S104 - a wildcard is not a Host header value
+        allowed = (*allowed, host)
+    settings = WebSettings(
+        db_path=opts.db_path,
+        secret_key=session_key(opts.db_path),
+        relink=relink,
+        archive=app.archive_for(opts.db_path),
+        allowed_hosts=allowed,
+        https_only=https_only,
+    )
+    click.echo(f"review app on http://{host}:{port}/ (Ctrl-C stops it)", err=True)
+    serve(settings, host, port)
+
+
+@review.command("list")
+@click.option("--status", type=click.Choice(STATUSES), default="pending", show_default=True)
+@click.option("--policy", default="", help="Only this policy id.")
+@click.option("--country", default="", help="Only policies of this country (ISO code).")
+@click.option("--source", default="", help="Only documents of this source id.")
+@click.option("--search", default="", help="Only titles or URLs containing this text.")
+@click.option("--sort", type=click.Choice(list(SORTS)), default="uncertain", show_default=True)
+@click.option("--limit", default=50, show_default=True, type=click.IntRange(1, 10_000))
+def review_list(limit: int, **params: str) -> None:
+    """List matches to review, most uncertain and newest first."""
+    params["q"] = params.pop("search")
+    items = list_queue(app.open_db(options()), parse_filter(params), limit)
+    for it in items:
+        flag = " stale" if it.stale else ""
+        click.echo(
+            f"{it.match_id:>6}  {it.score:5.3f}  {it.status}{flag}  {it.policy_id}  "
+            f"{it.published or '-'}  {it.title or it.url}"
+        )
+    if not items:
+        click.echo("nothing to review", err=True)
+
+
+@review.command("show")
+@click.argument("match_id", type=int)
+def review_show(match_id: int) -> None:
+    """Show one match: document, candidate policy, reasons, fields and history."""
+    detail = load_match(app.open_db(options()), match_id)
+    if detail is None:
+        raise InputError(f"no match with id {match_id}")
+    fields = decisions.current_fields(detail)
+    click.echo(f"match {detail.id}: {detail.status}{' (stale)' if detail.stale else ''}")
+    click.echo(f"  policy:   {detail.policy_id}")
+    click.echo(f"  url:      {link_url(detail.url) or repr(detail.url)}")
+    for name in decisions.EDIT_FIELDS:
+        click.echo(f"  {name + ':':<13}{fields[name]}")
+    click.echo(
+        f"  score:    {detail.score:.3f} ({detail.method}; machine says {detail.machine_status})"
+    )
+    for reason in detail.reasons:
+        click.echo(f"    - {reason}")
+    click.echo(f"  token:    {detail.token}   (pass as --expect to detect a concurrent change)")
+    for h in detail.history:
+        edits = ", ".join(f"{k}={v!r}" for k, v in sorted(h.edits.items()))
+        click.echo(
+            f"  #{h.id} {h.at} {h.editor} {h.status}: {h.reason}{'; ' + edits if edits else ''}"
+        )
+
+
+def _done(what: str, match_id: int, decision_id: int) -> None:
+    click.echo(f"{what} match {match_id} (decision {decision_id})")
+
+
+_expect = click.option("--expect", default=None, help="Refuse if the match's token changed.")
+_editor_opt = click.option("--editor", default=None, help=_EDITOR_HELP)
+
+
+@review.command("accept")
+@click.argument("match_id", type=int)
+@click.option("--source-name", default=None, help="Publish this source name instead.")
+@click.option("--title", default=None, help="Publish this title instead.")
+@click.option("--snippet", default=None, help="Publish this snippet instead.")
+@click.option("--date", default=None, help="Publish this date (YYYY-MM-DD) instead.")
+@click.option("--note", default="", help="Why, for the history.")
+@_editor_opt
+@_expect
+def review_accept(match_id: int, note: str, editor: str | None, expect: str | None,
+                  **fields: str | None) -> None:  # fmt: skip
+    """Accept a match, optionally correcting the published fields."""
+    edits = {k: v for k, v in fields.items() if v is not None}
+    db = app.open_db(options())
+    decision = decisions.accept(db, match_id, _editor(editor), edits=edits, reason=note,
+                                token=expect)  # fmt: skip
+    _done("accepted", match_id, decision)
+
+
+@review.command("reject")
+@click.argument("match_id", type=int)
+@click.option("--reason", required=True, help="Why the document does not belong to the policy.")
+@_editor_opt
+@_expect
+def review_reject(match_id: int, reason: str, editor: str | None, expect: str | None) -> None:
+    """Reject a match, with a reason."""
+    decision = decisions.reject(app.open_db(options()), match_id, _editor(editor), reason, expect)
+    _done("rejected", match_id, decision)
+
+
+@review.command("undo")
+@click.argument("match_id", type=int)
+@_editor_opt
+@_expect
+def review_undo(match_id: int, editor: str | None, expect: str | None) -> None:
+    """Undo a match's last decision (by appending one that restores the state before it)."""
+    decision = decisions.undo(app.open_db(options()), match_id, _editor(editor), expect)
+    _done("restored", match_id, decision)
+
+
+@review.command("reassign")
+@click.argument("match_id", type=int)
+@click.argument("policy_id")
+@click.option("--note", default="", help="Why, for the history.")
+@_editor_opt
+@_expect
+def review_reassign(match_id: int, policy_id: str, note: str, editor: str | None,
+                    expect: str | None) -> None:  # fmt: skip
+    """Reject a match and accept its document for POLICY_ID instead."""
+    db = app.open_db(options())
+    new_id = decisions.reassign(db, match_id, _editor(editor), policy_id, note, expect)
+    click.echo(f"rejected match {match_id}; accepted the document as match {new_id}")
+
+
+@click.group()
+def users() -> None:
+    """Manage the editors who may log in to the review app."""
+
+
+@users.command("add")
+@click.argument("name")
+@click.option("--password-stdin", is_flag=True, help="Read the password from standard input.")
+def users_add(name: str, password_stdin: bool) -> None:
+    """Create editor NAME, or set a new password for NAME (stored as an argon2id hash)."""
+    if password_stdin:
+        password = sys.stdin.readline().rstrip("\r\n")
+    else:
+        password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
+    db = app.open_db(options(), create=True)
+    created = set_password(db, name, password)
+    click.echo(f"{'added' if created else 'updated'} editor {name}")
