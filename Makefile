@@ -42,6 +42,7 @@ run: $(STAMP) ## The nightly job: fetch, extract and link every enabled source o
 eval: $(STAMP) ## Accuracy on the development corpora in ../shared/corpus (skips without them)
 	$(BIN)/python eval/eval_norms.py
 	$(BIN)/python eval/eval_dates.py
+	$(BIN)/python eval/eval_links.py
 
 schema: $(STAMP) ## Rewrite db/schema.sql from the migrations
 	$(BIN)/python -c "import sqlite3; from pipeline.store import migrate, dump_schema; \

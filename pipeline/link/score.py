@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 
 from ..config import LinkSettings
 from ..extract.norms import find_norms
@@ -51,11 +52,43 @@ def score_document(
     return _decide(board, settings)
 
 
+# A sentence ends at a period after a lower-case letter or a closing mark, before a capital:
+# "publicó el D.S. Nº 004-2021-JUS" and "No. 004" do not end one, nor does a dateline's year
+# ("Lima, 22 de abril de 2021. Mediante el ..."), which keeps a dateline with its sentence.
+_SENTENCE_END = re.compile(r"(?<=[a-záéíóúñü)\]\"”»])\.\s+(?=[A-ZÁÉÍÓÚÑ¿¡\"“«])")
+
+
+# A first "sentence" this short is a dateline ("Lima.") or a label ("Sumario."), not the lead.
+MIN_LEAD_CHARS = 40
+
+
+def lead_end(extraction: Extraction, settings: LinkSettings) -> int:
+    """Where the lead ends: the first sentence after the title, at most `lead_chars` long.
+    Auto-acceptance needs the norm there or in the title, not merely early in a short text."""
+    text = extraction.text
+    start = _after_title(text, extraction.title)
+    limit = min(len(text), start + settings.lead_chars)
+    for found in _SENTENCE_END.finditer(text, start, limit):
+        if found.start() - start >= MIN_LEAD_CHARS:
+            return found.start() + 1
+    return limit
+
+
+def _after_title(text: str, title: str) -> int:
+    """The offset after the title when the text opens with it (extract heads text with it)."""
+    words = title.split()
+    if not words:
+        return 0
+    heading = re.match(r"\s*" + r"\s+".join(map(re.escape, words)) + r"\s*", text, re.IGNORECASE)
+    return heading.end() if heading else 0
+
+
 def _placed(
     extraction: Extraction, title_norms: list[NormMention], settings: LinkSettings
 ) -> list[tuple[NormMention, str]]:
+    end = lead_end(extraction, settings)
     placed = [(m, "title") for m in title_norms]
-    placed += [(m, "lead" if m.start < settings.lead_chars else "body") for m in extraction.norms]
+    placed += [(m, "lead" if m.start < end else "body") for m in extraction.norms]
     return placed
 
 

@@ -1,0 +1,113 @@
+"""Linking accuracy on the project's own labelled set: eval/links/cases.jsonl against
+eval/links/policies.json, plus every demo page against the Peru seed (demo/expected.json).
+
+Run by `make eval`. The headline is the precision of auto-accepted links (what is published
+without a human look); recall counts a relevant pair found when it is auto-accepted or queued for
+review. Exits 1 below the [links] floors in eval/floors.toml. Needs no external corpus.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import sys
+import tomllib
+from collections.abc import Iterator
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from pipeline.config import LinkSettings  # noqa: E402
+from pipeline.extract import extract_document  # noqa: E402
+from pipeline.link import PolicyIndex, link_document  # noqa: E402
+from pipeline.models import DateKind, DateMention, DateMethod, Extraction, MatchStatus  # noqa: E402
+from pipeline.policies import read_policy_file  # noqa: E402
+
+
+@dataclass(frozen=True)
+class Case:
+    name: str
+    country: str
+    extraction: Extraction
+    relevant: frozenset[str]
+
+
+def labelled_cases() -> Iterator[Case]:
+    for line in (ROOT / "eval" / "links" / "cases.jsonl").read_text(encoding="utf-8").splitlines():
+        case = json.loads(line)
+        body = f"{case['title']}\n\n{case['text']}\n".encode()
+        found = extract_document(
+            body, url=f"https://eval.test/{case['id']}", country=case["country"]
+        )
+        if case.get("published"):
+            stamp = DateMention(
+                dt.date.fromisoformat(case["published"]), DateKind.PUBLISHED, DateMethod.META
+            )
+            found = replace(found, published=stamp)
+        yield Case(case["id"], case["country"], found, frozenset(case["relevant"]))
+
+
+def demo_cases() -> Iterator[Case]:
+    expected = json.loads((ROOT / "demo" / "expected.json").read_text(encoding="utf-8"))
+    for url, want in sorted(expected.items()):
+        path = ROOT / "demo" / "web" / (url.split(":8737/", 1)[1] + ".html")
+        found = extract_document(path.read_bytes(), url=url, content_type="text/html")
+        yield Case(
+            url.split(":8737/", 1)[1],
+            "PE",
+            found,
+            frozenset([want["policy"]] if want["policy"] else []),
+        )
+
+
+def evaluate(cases: Iterator[Case], index: PolicyIndex) -> dict[str, int]:
+    totals = {"relevant": 0, "found": 0, "auto": 0, "auto_right": 0, "queued": 0, "queued_right": 0}
+    for case in cases:
+        matches = link_document(case.extraction, index, LinkSettings(), case.country)
+        totals["relevant"] += len(case.relevant)
+        for m in matches:
+            right = m.policy_id in case.relevant
+            kind = "auto" if m.status is MatchStatus.AUTO else "queued"
+            totals[kind] += 1
+            totals[f"{kind}_right"] += right
+            totals["found"] += right
+            mark = "ok " if right else "BAD" if kind == "auto" else "q? "
+            print(f"{mark} {case.name[:60]:60} {m.policy_id:14} {m.status.value:7} {m.score:.2f}")
+        missed = case.relevant - {m.policy_id for m in matches}
+        for policy_id in sorted(missed):
+            print(f"MISS {case.name[:59]:59} {policy_id}")
+    return totals
+
+
+def ratios(t: dict[str, int]) -> dict[str, float]:
+    return {
+        "auto_precision": t["auto_right"] / t["auto"] if t["auto"] else 1.0,
+        "recall_with_queue": t["found"] / t["relevant"] if t["relevant"] else 1.0,
+        "auto_recall": t["auto_right"] / t["relevant"] if t["relevant"] else 1.0,
+        "queue_precision": t["queued_right"] / t["queued"] if t["queued"] else 1.0,
+    }
+
+
+def main() -> int:
+    own = PolicyIndex(read_policy_file(ROOT / "eval" / "links" / "policies.json"))
+    seed = PolicyIndex(read_policy_file(ROOT / "db" / "seed" / "peru.json"))
+    totals = evaluate(labelled_cases(), own)
+    for key, value in evaluate(demo_cases(), seed).items():
+        totals[key] += value
+    got = ratios(totals)
+    floors = tomllib.loads((ROOT / "eval" / "floors.toml").read_text(encoding="utf-8"))["links"]
+    print(f"links: {totals['auto']} auto-accepted, {totals['queued']} queued,", end=" ")
+    print(f"{totals['relevant']} relevant pairs")
+    failed = False
+    for name, value in got.items():
+        floor = floors.get(name, 0.0)
+        failed |= value < floor
+        below = "  BELOW FLOOR" if value < floor else ""
+        print(f"  {name:18} {value:.3f}  (floor {floor:.3f}){below}")
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
