@@ -113,3 +113,13 @@ def test_empty_documents_do_not_raise(body: bytes) -> None:
     got = extract_document(body, url="https://x.pe/")
     assert got.page_class in ("empty", "ok")
     assert got.summary == ""
+
+
+def test_a_date_before_the_sources_window_is_not_the_publication_date() -> None:
+    body = (
+        b"Lima, 22 de abril de 2021. El Decreto Supremo N\xc2\xb0 004-2021-JUS crea el mecanismo.\n"
+    )
+    inside = extract_document(body, url="https://x.test/a.txt")
+    assert inside.published is not None and inside.published.value == dt.date(2021, 4, 22)
+    outside = extract_document(body, url="https://x.test/a.txt", earliest=dt.date(2022, 1, 1))
+    assert outside.published is None or outside.published.value >= dt.date(2022, 1, 1)

@@ -52,9 +52,11 @@ def extract_document(
     listed: Link | None = None,
     fetched_at: dt.datetime | None = None,
     country: str = "PE",
+    earliest: dt.date | None = None,
 ) -> Extraction:
     """Everything editors need from one document. Raises ExtractError only for unreadable bytes
-    (binary junk, a broken PDF); bot walls and 404 pages come back with page_class set."""
+    (binary junk, a broken PDF); bot walls and 404 pages come back with page_class set.
+    `earliest` is the source's window: an earlier date is not taken as the publication date."""
     page = read_document(body, url=url, content_type=content_type)
     title = page.title or (listed.listed_title if listed else "")
     if page.page_class != "ok":
@@ -82,6 +84,7 @@ def extract_document(
         listed=listed.listed_date if listed else None,
         fetched_at=fetched_at,
         norms=norms,
+        earliest=earliest,
     )
     return Extraction(
         url=url,
