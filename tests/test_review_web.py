@@ -1,0 +1,306 @@
+"""The review web app over HTTP (Starlette's TestClient, no browser): login, CSRF, cross-site
+and Host checks, GET never writes, conflicts, escaping of hostile scraped text, injection through
+filters and sort keys (RELIABILITY.md 21, 22, 27-29)."""
+
+from __future__ import annotations
+
+import re
+import warnings
+from pathlib import Path
+
+import pytest
+import sqlite_utils
+
+with warnings.catch_warnings():  # Starlette 1.x nudges towards httpx2; httpx is what we have
+    warnings.simplefilter("ignore")
+    from starlette.testclient import TestClient
+from test_review_support import XSS_TITLE, match_row, seed
+
+from pipeline import store
+from pipeline.review.auth import set_password
+from pipeline.review.web import WebSettings, create_app
+
+ORIGIN = "http://127.0.0.1"
+PASSWORD = "correct horse battery"
+
+
+@pytest.fixture
+def setup(tmp_path: Path) -> tuple[TestClient, sqlite_utils.Database, list[int], list[int]]:
+    path = tmp_path / "w.db"
+    db = store.connect(path)
+    ids = seed(db)
+    set_password(db, "ana", PASSWORD)
+    set_password(db, "ben", PASSWORD)
+    relinks: list[int] = []
+    settings = WebSettings(path, "k" * 40, relink=lambda _db: relinks.append(1) or 0)
+    client = TestClient(create_app(settings), base_url=ORIGIN)
+    return client, db, ids, relinks
+
+
+def csrf(html: str) -> str:
+    found = re.search(r'name="csrf" value="([^"]+)"', html)
+    assert found, "page has no CSRF field"
+    return found.group(1)
+
+
+def token(html: str) -> str:
+    found = re.search(r'name="token" value="([^"]+)"', html)
+    assert found
+    return found.group(1)
+
+
+def login(client: TestClient, name: str = "ana", password: str = PASSWORD) -> str:
+    page = client.get("/login")
+    r = client.post("/login", data={"csrf": csrf(page.text), "name": name, "password": password})
+    assert r.status_code == 200 and f"Signed in as <strong>{name}" in r.text, r.text[:300]
+    return csrf(r.text)
+
+
+def decisions_count(db: sqlite_utils.Database) -> int:
+    return int(db.conn.execute("SELECT COUNT(*) FROM decisions").fetchone()[0])
+
+
+def test_every_page_needs_a_login(setup) -> None:  # type: ignore[no-untyped-def]
+    client, db, ids, _ = setup
+    for path in ("/", f"/match/{ids[0]}", "/policy/pe-mecanismo"):
+        r = client.get(path, follow_redirects=False)
+        assert r.status_code == 303 and r.headers["location"] == "/login"
+    before = decisions_count(db)
+    r = client.post(f"/match/{ids[0]}", data={"action": "accept"}, follow_redirects=False)
+    assert r.status_code == 403 and decisions_count(db) == before
+
+
+def test_wrong_password_and_login_csrf(setup) -> None:  # type: ignore[no-untyped-def]
+    client, *_ = setup
+    page = client.get("/login")
+    bad = client.post("/login", data={"csrf": csrf(page.text), "name": "ana", "password": "nope"})
+    assert bad.status_code == 401 and "Wrong name or password" in bad.text
+    forged = client.post("/login", data={"csrf": "forged", "name": "ana", "password": PASSWORD})
+    assert forged.status_code == 403
+
+
+def test_security_headers_on_every_response(setup) -> None:  # type: ignore[no-untyped-def]
+    client, *_ = setup
+    for path in ("/login", "/static/review.js", "/nowhere"):
+        r = client.get(path)
+        csp = r.headers["content-security-policy"]
+        assert "script-src 'self'" in csp and "frame-ancestors 'none'" in csp
+        assert "unsafe-inline" not in csp
+        assert r.headers["x-content-type-options"] == "nosniff"
+
+
+def test_unknown_host_is_refused(setup) -> None:  # type: ignore[no-untyped-def]
+    client, *_ = setup
+    for host in ("evil.test", "127.0.0.1.evil.test", "localhost.evil.test:80"):
+        r = client.get("/login", headers={"host": host})
+        assert r.status_code == 400
+    assert client.get("/login", headers={"host": "localhost:8750"}).status_code == 200
+
+
+def test_posts_need_the_csrf_token_and_same_origin(setup) -> None:  # type: ignore[no-untyped-def]
+    client, db, ids, _ = setup
+    form_token = login(client)
+    page = client.get(f"/match/{ids[0]}")
+    data = {"action": "accept", "token": token(page.text), "csrf": form_token}
+    for bad in ({"csrf": ""}, {"csrf": "x" * 43}):
+        assert client.post(f"/match/{ids[0]}", data={**data, **bad}).status_code == 403
+    for headers in (
+        {"origin": "https://evil.test"},
+        {"origin": "null"},
+        {"sec-fetch-site": "cross-site"},
+        {"sec-fetch-site": "same-site"},
+    ):
+        r = client.post(f"/match/{ids[0]}", data=data, headers=headers)
+        assert r.status_code == 403, headers
+    assert decisions_count(db) == 0
+    ok = client.post(
+        f"/match/{ids[0]}", data=data, headers={"origin": ORIGIN, "sec-fetch-site": "same-origin"}
+    )
+    assert ok.status_code == 200 and f"Accepted match {ids[0]}" in ok.text
+    assert decisions_count(db) == 1
+
+
+def test_get_never_writes(setup) -> None:  # type: ignore[no-untyped-def]
+    client, db, ids, relinks = setup
+    login(client)
+    before = db.conn.execute("SELECT * FROM matches").fetchall()
+    for path in (
+        "/",
+        "/?status=all",
+        f"/match/{ids[0]}?action=accept",
+        "/policy/pe-mecanismo",
+        f"/match/{ids[0]}/archived",
+        "/logout",
+        "/login",
+    ):
+        client.get(path)
+    assert db.conn.execute("SELECT * FROM matches").fetchall() == before
+    assert decisions_count(db) == 0 and relinks == []
+
+
+def test_the_editor_comes_from_the_session_not_the_form(setup) -> None:  # type: ignore[no-untyped-def]
+    client, db, ids, _ = setup
+    form_token = login(client, "ana")
+    page = client.get(f"/match/{ids[0]}")
+    client.post(
+        f"/match/{ids[0]}",
+        data={
+            "action": "accept",
+            "token": token(page.text),
+            "csrf": form_token,
+            "editor": "mallory",
+        },
+    )
+    assert db.conn.execute("SELECT editor FROM decisions").fetchall() == [("ana",)]
+
+
+def test_two_editors_on_one_match_conflict_and_nothing_is_lost(setup, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    client, db, ids, _ = setup
+    other = TestClient(client.app, base_url=ORIGIN)
+    ana_csrf, ben_csrf = login(client, "ana"), login(other, "ben")
+    seen = token(client.get(f"/match/{ids[1]}").text)
+    assert token(other.get(f"/match/{ids[1]}").text) == seen
+    first = client.post(
+        f"/match/{ids[1]}",
+        data={"action": "accept", "token": seen, "csrf": ana_csrf, "snippet": "ana's"},
+    )
+    assert first.status_code == 200
+    second = other.post(
+        f"/match/{ids[1]}",
+        data={
+            "action": "reject",
+            "token": seen,
+            "csrf": ben_csrf,
+            "reason": "not about this policy",
+        },
+    )
+    assert second.status_code == 409 and "Conflict:" in second.text and "reload" in second.text
+    assert "ana" in second.text  # the history on the page shows what happened meanwhile
+    third = other.post(
+        f"/match/{ids[1]}",
+        data={
+            "action": "reject",
+            "token": token(second.text),
+            "csrf": ben_csrf,
+            "reason": "not about this policy",
+        },
+    )
+    assert third.status_code == 200
+    rows = db.conn.execute("SELECT editor, status FROM decisions ORDER BY id").fetchall()
+    assert rows == [("ana", "accepted"), ("ben", "rejected")]
+
+
+def test_scraped_markup_renders_as_text(setup) -> None:  # type: ignore[no-untyped-def]
+    client, db, ids, _ = setup
+    login(client)
+    db.conn.execute("UPDATE documents SET url = 'javascript:alert(3)' WHERE id = 3")
+    for page in (client.get("/?status=all").text, client.get(f"/match/{ids[2]}").text):
+        assert "<script>alert" not in page and "<img src=x" not in page
+        assert "&lt;script&gt;alert(&#34;x&#34;)&lt;/script&gt;" in page
+        assert 'href="javascript:' not in page
+    assert "&lt;b&gt;con&lt;/b&gt;" in client.get(f"/match/{ids[2]}").text
+    assert XSS_TITLE.startswith("<script>")
+
+
+def test_norms_and_dates_are_highlighted_at_their_spans(setup) -> None:  # type: ignore[no-untyped-def]
+    client, _, ids, _ = setup
+    login(client)
+    page = client.get(f"/match/{ids[0]}").text
+    assert re.search(
+        r'<mark class="norm" title="[^"]*DS\|4\|2021\|JUS[^"]*">Decreto Supremo N° '
+        r"004-2021-JUS</mark>",
+        page,
+    )
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "status=pending'--",
+        "sort=score;DROP TABLE matches",
+        "sort=m.id",
+        "q=%25",
+        "q=_",
+        "country=PE' OR '1'='1",
+        'policy=" OR 1=1',
+        "page=-4",
+        "page=abc",
+        "source=%00",
+    ],
+)
+def test_filters_and_sort_keys_cannot_inject(setup, query: str) -> None:  # type: ignore[no-untyped-def]
+    client, db, _, _ = setup
+    login(client)
+    r = client.get(f"/?{query}")
+    assert r.status_code == 200
+    shown = len(re.findall(r'class="row-link"', r.text))
+    assert shown <= 3
+    if query.startswith(("q=", "country=", "policy=", "source=")):
+        assert shown == 0
+    assert db.conn.execute("SELECT COUNT(*) FROM matches").fetchone()[0] == 3
+
+
+def test_queue_moves_to_the_next_match_and_offers_undo(setup) -> None:  # type: ignore[no-untyped-def]
+    client, db, ids, _ = setup
+    form_token = login(client)
+    page = client.get(f"/match/{ids[0]}")
+    r = client.post(
+        f"/match/{ids[0]}",
+        data={
+            "action": "accept",
+            "token": token(page.text),
+            "csrf": form_token,
+            "queue": "status=pending",
+        },
+    )
+    assert str(r.url).endswith(f"/match/{ids[1]}")  # the queue's next match
+    undo_token = re.search(r'name="token" value="([^"]+)"', r.text.split('class="flash"')[1])
+    assert undo_token
+    undone = client.post(
+        f"/match/{ids[0]}",
+        data={"action": "undo", "csrf": form_token, "token": undo_token.group(1)},
+    )
+    assert undone.status_code == 200 and match_row(db, ids[0])["status"] == "pending"
+
+
+def test_reassign_and_policy_edit_relinks(setup) -> None:  # type: ignore[no-untyped-def]
+    client, db, ids, relinks = setup
+    form_token = login(client)
+    page = client.get(f"/match/{ids[0]}")
+    client.post(
+        f"/match/{ids[0]}",
+        data={
+            "action": "reassign",
+            "policy": "pe-other",
+            "token": token(page.text),
+            "csrf": form_token,
+        },
+    )
+    assert db.conn.execute(
+        "SELECT status FROM matches WHERE policy_id = 'pe-other'"
+    ).fetchall() == [("accepted",)]
+    r = client.post(
+        "/policy/pe-mecanismo",
+        data={
+            "csrf": form_token,
+            "aliases": "Mecanismo intersectorial\nNew alias",
+            "norms": "DS|4|2021|JUS\nResolución Ministerial N° 159-2019-JUS",
+        },
+    )
+    assert r.status_code == 200 and "re-linked" in r.text and relinks == [1]
+    aliases = db.conn.execute("SELECT alias FROM policy_aliases WHERE policy_id = 'pe-mecanismo'")
+    assert ("New alias",) in aliases.fetchall()
+    keys = db.conn.execute("SELECT norm_key FROM policy_norms WHERE policy_id = 'pe-mecanismo'")
+    assert ("RM|159|2019|JUS",) in keys.fetchall()
+    bad = client.post(
+        "/policy/pe-mecanismo", data={"csrf": form_token, "aliases": "x", "norms": "not a norm"}
+    )
+    assert bad.status_code == 400 and "cannot read one norm" in bad.text and relinks == [1]
+
+
+def test_missing_things_are_404_pages(setup) -> None:  # type: ignore[no-untyped-def]
+    client, *_ = setup
+    login(client)
+    assert client.get("/match/999").status_code == 404
+    assert client.get("/policy/nope").status_code == 404
+    assert client.get("/match/1/archived").status_code == 404
