@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import importlib.util
 import json
 from pathlib import Path
 from typing import Any
@@ -16,7 +15,6 @@ from pipeline.models import DateKind, DateMethod, Extraction, Link
 
 PAGES = Path(__file__).parent / "fixtures" / "pages"
 FETCHED = dt.datetime(2024, 1, 1, tzinfo=dt.UTC)
-HAVE_NORMS = importlib.util.find_spec("pipeline.extract.norms") is not None
 FIXTURES = sorted(p for p in PAGES.iterdir() if p.suffix in (".html", ".txt", ".pdf"))
 
 
@@ -44,7 +42,7 @@ def _check_dates(got: Extraction, wanted: list[dict[str, str]]) -> None:
             if h[0] == want["date"]
             and h[1] == want["kind"]
             and h[2] == want.get("method", h[2])
-            and (not HAVE_NORMS or h[3] == want.get("norm", h[3]))
+            and h[3] == want.get("norm", h[3])
         ]
         assert match, f"missing {want} in {sorted(have)}"
 
@@ -66,8 +64,7 @@ def test_fixture_page(page: Path) -> None:
         if "method" in expected["published"]:
             assert got.published.method.value == expected["published"]["method"]
     _check_dates(got, expected["dates"])
-    if HAVE_NORMS:
-        assert set(expected["norms"]) <= {n.key for n in got.norms}
+    assert set(expected["norms"]) <= {n.key for n in got.norms}
     if "summary" in expected:
         assert got.summary == expected["summary"]
     assert got.summary.startswith(expected.get("summary_startswith", ""))
