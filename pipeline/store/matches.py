@@ -99,8 +99,12 @@ def _update(conn: sqlite3.Connection, row: tuple[object, ...], m: Match) -> bool
 
 
 def _withdraw(conn: sqlite3.Connection, row: tuple[object, ...]) -> int:
-    """The machine no longer proposes this pair: forget it, unless an editor decided on it."""
-    if not _decided(row):
+    """The machine no longer proposes this pair: forget it, unless an editor ever decided on it
+    (then its history stays, and a decided status stays with it)."""
+    has_history = conn.execute(
+        "SELECT 1 FROM decisions WHERE match_id = ? LIMIT 1", (row[1],)
+    ).fetchone()
+    if not has_history:
         conn.execute("DELETE FROM matches WHERE id = ?", (row[1],))
         return 1
     if row[8] != "none":
