@@ -49,7 +49,8 @@ def cli(ctx: click.Context, db_path: Path, config_path: Path | None) -> None:
 
 
 COMMANDS = (core.init, core.policies, core.sources, core.extract, core.add, core.link,
-            core.status, ops.run, ops.export, review.review, review.users)  # fmt: skip
+            core.status, ops.run, ops.export, ops.backup, ops.check_links_command, review.review,
+            review.users)  # fmt: skip
 for command in COMMANDS:
     cli.add_command(command)
 

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 import sys
 from pathlib import Path
 
 import click
 
-from .. import app
+from .. import app, nightly
+from ..backup import backup_database, restore_backup
 from ..errors import InputError
 from ..export import (
     WRITERS,
@@ -19,9 +21,29 @@ from ..export import (
     write_atomically,
     write_per_policy,
 )
+from ..linkcheck import check_links
 from ..models import MatchStatus
-from ..run import run_sources
-from .common import EXIT_PARTIAL, options
+from ..nightly import (
+    EXIT_RUNNING,
+    AlreadyRunning,
+    NightlyParams,
+    make_progress,
+    run_lock,
+    run_nightly,
+)
+from ..store.exports import policy_links
+from .common import options
+
+
+def _seconds(ctx: click.Context, param: click.Parameter, value: str | None) -> float | None:
+    """ "90m", "4h", "45s" or plain seconds; 0 or nothing means no limit."""
+    if not value:
+        return None
+    match = re.fullmatch(r"\s*(\d+(?:\.\d+)?)\s*([smh]?)\s*", value)
+    if match is None:
+        raise click.BadParameter(f"{value!r}: expected seconds or a number with s, m or h")
+    seconds = float(match.group(1)) * {"": 1, "s": 1, "m": 60, "h": 3600}[match.group(2)]
+    return seconds or None
 
 
 @click.command()
@@ -32,29 +54,88 @@ from .common import EXIT_PARTIAL, options
     default=None,
     help="Backfill: ignore listed items older than this date.",
 )
-def run(source_ids: tuple[str, ...], since: dt.datetime | None) -> None:
-    """Discover, fetch, extract and link every enabled source of the config file."""
-    opts = options()
-    config = app.load(opts)
-    db = app.open_db(opts, create=True)
-    with app.http_client(config) as client:
-        summary = run_sources(
-            db,
-            config,
-            app.ingestor(db, opts, config),
-            client,
-            source_ids,
-            since.date() if since else None,
-        )
-    failures = ", ".join(f"{n} {k}" for k, n in sorted(summary.failures.items())) or "none"
-    click.echo(
-        f"run {summary.run_id}: {summary.sources} sources, {summary.links} links, "
-        f"{summary.extracted} extracted, {summary.unchanged} unchanged, "
-        f"{summary.norms_found} norm mentions, {summary.auto} auto-accepted, "
-        f"{summary.pending} for review; failures: {failures}"
+@click.option("--dry-run", is_flag=True, help="Only list what each source offers and what is new.")
+@click.option(
+    "--max-duration",
+    default="4h",
+    show_default=True,
+    envvar="PIPELINE_MAX_DURATION",
+    callback=_seconds,
+    help="Stop the run after this long (90m, 4h, 3600; 0 = no limit). Exit code 1.",
+)
+@click.option(
+    "--report-dir",
+    type=click.Path(path_type=Path),
+    default=None,
+    help="Where to write the run report (default: reports/ beside the database).",
+)
+@click.option(
+    "--backup-dir",
+    type=click.Path(path_type=Path),
+    default=None,
+    help="Where to keep backups (default: backups/ beside the database).",
+)
+@click.option("--no-backup", is_flag=True, help="Skip the backup after the run.")
+def run(
+    source_ids: tuple[str, ...],
+    since: dt.datetime | None,
+    dry_run: bool,
+    max_duration: float | None,
+    report_dir: Path | None,
+    backup_dir: Path | None,
+    no_backup: bool,
+) -> None:
+    """The nightly job: discover, fetch, extract and link every enabled source, then write the
+    run report and a backup. One run at a time. Exit codes: 0 all well, 1 partial failures
+    (or stopped at --max-duration), 2 fatal, 75 another run is going on."""
+    params = NightlyParams(
+        source_ids,
+        since.date() if since else None,
+        max_duration,
+        report_dir,
+        backup_dir,
+        not no_backup,
     )
-    if summary.failures:
-        sys.exit(EXIT_PARTIAL)
+    opts = options()
+    progress = make_progress(sys.stderr)
+    code = (
+        nightly.dry_run(opts, params, progress) if dry_run else run_nightly(opts, params, progress)
+    )
+    sys.exit(code)
+
+
+@click.command()
+@click.option(
+    "--dir",
+    "folder",
+    type=click.Path(path_type=Path, file_okay=False),
+    default=None,
+    help="Backup folder (default: backups/ beside the database).",
+)
+@click.option(
+    "--restore",
+    type=click.Path(path_type=Path, dir_okay=False),
+    default=None,
+    help="Replace the database's content with this backup, after checking it.",
+)
+def backup(folder: Path | None, restore: Path | None) -> None:
+    """Copy the database with VACUUM INTO to a dated, integrity-checked file; keep 7 daily and 4
+    weekly copies. With --restore, put a backup back (waits for no run: refuses while one runs)."""
+    opts = options()
+    if restore is not None:
+        try:
+            with run_lock(opts.db_path):
+                restore_backup(app.open_db(opts, create=True), restore)
+        except AlreadyRunning as exc:
+            click.echo(f"error: {exc}", err=True)
+            sys.exit(EXIT_RUNNING)
+        click.echo(f"restored {opts.db_path} from {restore}")
+        return
+    result = backup_database(
+        app.open_db(opts), folder or opts.db_path.parent / "backups", dt.date.today()
+    )
+    removed = f"; removed {len(result.removed)} old copies" if result.removed else ""
+    click.echo(f"backup: {result.path} ({result.size} bytes, integrity ok){removed}")
 
 
 _STATUS_SETS = {
@@ -138,3 +219,31 @@ def _write(rendered: Rendered, fmt: str, output: Path | None, out_dir: Path | No
         return str(output)
     click.echo(rendered.text, nl=False)
     return ""
+
+
+@click.command("check-links")
+@click.option("--policy", "policy_id", default=None, help="Only this policy's links.")
+@click.option("--country", default=None, help="Only links of this country's policies.")
+@click.option(
+    "--status",
+    type=click.Choice(list(_STATUS_SETS)),
+    default="accepted",
+    show_default=True,
+    help="Which links to check (as for export).",
+)
+def check_links_command(policy_id: str | None, country: str | None, status: str) -> None:
+    """Re-check the URLs an export would publish; dead ones (404, 410, gone host) are recorded,
+    and exports then point them at their archived copy."""
+    opts = options()
+    db = app.open_db(opts)
+    items = policy_links(db, _STATUS_SETS[status], policy_id, country)
+    urls = [s.url for item in items for s in item.sources]
+    with app.http_client(app.load(opts)) as client:
+        report = check_links(db, client, urls)
+    for dead in report.dead:
+        copy = f"archived copy {dead.archive_ref}" if dead.archive_ref else "no archived copy"
+        click.echo(f"dead: {dead.url} → {copy}")
+    click.echo(
+        f"checked {report.checked} links: {report.ok} ok, {len(report.dead)} dead, "
+        f"{report.unknown} not answering now (state kept)"
+    )

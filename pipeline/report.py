@@ -1,0 +1,176 @@
+"""The run report for editors: what one nightly run found, source by source and policy by policy.
+
+Takes the database, a run id and the config (for each source's `expect_items_within_days`);
+gives a JSON-able report, stored in `run_reports` and written as Markdown, HTML and JSON files
+(`run-<id>.*` and `latest.*`). Per source: new documents, failures by class, days since the last
+new document (flagged past `expect_items_within_days`). Per policy: new candidates for review,
+auto-accepted links and amendment proposals (matches whose reasons name a relation such as
+"modifies" or "repeals" one of the policy's norms).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import re
+from html import escape
+from pathlib import Path
+from typing import Any
+
+from .config import Config
+from .export import write_atomically
+from .models import MatchStatus, RelationVerb
+from .store.reports import (
+    Database,
+    MatchRow,
+    failures_by_source,
+    last_new_item,
+    matches_in_window,
+    new_documents_by_source,
+    run_window,
+    save_report,
+)
+
+# The linker words a relation reason as "<verb> <norm>, one of this policy's norms".
+_AMENDMENT = re.compile(rf"^(?:{'|'.join(v.value for v in RelationVerb)})\b")
+
+Report = dict[str, Any]
+
+
+def build_report(db: Database, run_id: int, config: Config, today: dt.date) -> Report:
+    window = run_window(db, run_id)
+    return {
+        "run": {
+            "id": window.id,
+            "started_at": window.started_at,
+            "finished_at": window.finished_at,
+            "status": window.status,
+            "stats": dict(window.stats),
+        },
+        "sources": _sources(db, window, config, today),
+        "policies": _policies(matches_in_window(db, window)),
+    }
+
+
+def _sources(db: Database, window: Any, config: Config, today: dt.date) -> list[dict[str, Any]]:
+    new = new_documents_by_source(db, window)
+    failures = failures_by_source(db, window.id)
+    last = last_new_item(db)
+    expected = {s.id: s.expect_items_within_days for s in config.sources if s.enabled}
+    names = {s.id: s.name for s in config.sources}
+    out = []
+    for source_id in sorted(set(expected) | set(new) | set(failures)):
+        limit = expected.get(source_id)
+        days = (
+            (today - dt.date.fromisoformat(last[source_id][:10])).days
+            if source_id in last
+            else None
+        )
+        out.append(
+            {
+                "id": source_id,
+                "name": names.get(source_id, source_id),
+                "new_documents": new.get(source_id, 0),
+                "failures": failures.get(source_id, {}),
+                "last_new_item": last.get(source_id),
+                "days_since_new": days,
+                "expect_items_within_days": limit,
+                # Never having given a document counts as silent too.
+                "overdue": limit is not None and (days is None or days > limit),
+            }
+        )
+    return out
+
+
+def _policies(rows: list[MatchRow]) -> list[dict[str, Any]]:
+    by_policy: dict[str, dict[str, Any]] = {}
+    for row in rows:
+        entry = by_policy.setdefault(
+            row.policy_id,
+            {"id": row.policy_id, "title": row.policy_title, "new_candidates": [],
+             "auto_accepted": [], "amendments": []},
+        )  # fmt: skip
+        item = {"url": row.url, "title": row.title, "score": round(row.score, 3),
+                "status": row.status, "reasons": list(row.reasons)}  # fmt: skip
+        if row.status == MatchStatus.PENDING:
+            entry["new_candidates"].append(item)
+        elif row.status == MatchStatus.AUTO:
+            entry["auto_accepted"].append(item)
+        if row.status != MatchStatus.REJECTED and any(_AMENDMENT.match(r) for r in row.reasons):
+            entry["amendments"].append(item)
+    return [by_policy[key] for key in sorted(by_policy)]
+
+
+def to_markdown(report: Report) -> str:
+    run = report["run"]
+    lines = [f"# Run {run['id']}: {run['status']}", "",
+             f"{run['started_at']} → {run['finished_at']}", "", "## Sources", "",
+             "| source | new documents | failures | days since new | expected within |",
+             "|---|---|---|---|---|"]  # fmt: skip
+    for s in report["sources"]:
+        failures = ", ".join(f"{n} {k}" for k, n in s["failures"].items()) or "—"
+        days = "never" if s["days_since_new"] is None else str(s["days_since_new"])
+        flag = " ⚠ overdue" if s["overdue"] else ""
+        expected = s["expect_items_within_days"] or "—"
+        lines.append(f"| {_md(s['id'])} | {s['new_documents']} | {failures} | {days}{flag} "
+                     f"| {expected} |")  # fmt: skip
+    lines += ["", "## Policies", ""]
+    if not report["policies"]:
+        lines.append("No new or changed links in this run.")
+    for p in report["policies"]:
+        lines += [f"### {_md(p['title'])} (`{p['id']}`)", ""]
+        for key, label in _SECTIONS:
+            lines += [f"- {label}: {len(p[key])}"]
+            lines += [f"  - [{_md(i['title'] or i['url'])}]({_md(i['url'])}) {i['score']}"
+                      for i in p[key]]  # fmt: skip
+        lines.append("")
+    return "\n".join(lines).rstrip() + "\n"
+
+
+_SECTIONS = (
+    ("new_candidates", "new candidates for review"),
+    ("auto_accepted", "auto-accepted links"),
+    ("amendments", "amendment proposals"),
+)
+
+
+def _md(text: str) -> str:
+    return re.sub(r"([\\`*_\[\]|<>()])", r"\\\1", " ".join(str(text).split()))
+
+
+_OVERDUE = ' class="overdue"'
+
+
+def to_html(report: Report) -> str:
+    run = report["run"]
+    rows = "".join(
+        f"<tr{_OVERDUE if s['overdue'] else ''}><td>{escape(s['id'])}</td>"
+        f"<td>{s['new_documents']}</td><td>{escape(json.dumps(s['failures']))}</td>"
+        f"<td>{'never' if s['days_since_new'] is None else s['days_since_new']}</td>"
+        f"<td>{s['expect_items_within_days'] or ''}</td></tr>\n"
+        for s in report["sources"]
+    )
+    parts = [f"<h1>Run {run['id']}: {escape(run['status'])}</h1>",
+             "<table><tr><th>source</th><th>new documents</th><th>failures</th>"
+             f"<th>days since new</th><th>expected within</th></tr>\n{rows}</table>"]  # fmt: skip
+    for p in report["policies"]:
+        parts.append(f"<h2>{escape(p['title'])}</h2>")
+        for key, label in _SECTIONS:
+            items = "".join(f'<li><a href="{escape(i["url"])}">{escape(i["title"] or i["url"])}'
+                            f"</a> {i['score']}</li>" for i in p[key])  # fmt: skip
+            parts.append(f"<h3>{label}: {len(p[key])}</h3><ul>{items}</ul>")
+    return "<!doctype html><meta charset=utf-8><title>Run report</title>\n" + "\n".join(parts)
+
+
+def write_report(db: Database, run_id: int, config: Config, folder: Path) -> list[Path]:
+    """Build, store and write the report of a run; return the files (Markdown first)."""
+    report = build_report(db, run_id, config, dt.datetime.now(dt.UTC).date())
+    save_report(db, run_id, report)
+    texts = {"md": to_markdown(report), "html": to_html(report),
+             "json": json.dumps(report, indent=2, ensure_ascii=False) + "\n"}  # fmt: skip
+    paths = []
+    for ext, text in texts.items():
+        for name in (f"run-{run_id}.{ext}", f"latest.{ext}"):
+            write_atomically(folder / name, text)
+        paths.append(folder / f"run-{run_id}.{ext}")
+    return paths
