@@ -148,6 +148,18 @@ def test_a_document_older_than_the_norm_it_cites_is_never_auto_accepted() -> Non
     assert "published in 2019, before that norm (2021)" in match.reasons[0]
 
 
+def test_every_citation_is_proposed_however_weak() -> None:
+    from dataclasses import replace
+
+    from pipeline.models import DateKind, DateMention, DateMethod
+
+    text = "x " * 400 + DAY_LIST + " Resolución Ministerial N° 0159-2019-JUS."
+    old = DateMention(dt.date(2018, 1, 5), DateKind.PUBLISHED, DateMethod.META)
+    doc = replace(extraction("Normas legales", text), published=old)
+    (match,) = link_document(doc, PolicyIndex([MECANISMO]), SETTINGS, "PE")
+    assert match.score < SETTINGS.candidate_score and match.status is MatchStatus.PENDING
+
+
 def test_a_policy_of_another_country_named_in_a_document_weighs_less() -> None:
     name = (
         "Mecanismo intersectorial para la protección de las personas defensoras de derechos humanos"

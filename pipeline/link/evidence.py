@@ -46,6 +46,7 @@ class Evidence:
     methods: set[str] = field(default_factory=set)
     auto_ok: bool = False  # an exact key of a single-policy norm in the title or lead
     vetoed: bool = False  # something speaks against auto-acceptance
+    cited: bool = False  # cites one of the policy's norms: always proposed, however weakly
 
     def add(self, weight: float, reason: str, fact: str, method: str) -> bool:
         if fact in self.facts:
@@ -84,6 +85,7 @@ def norm_evidence(
             reason += f" (the norm belongs to {len(owners)} policies)"
         ev = board[known.policy_id]
         weight, late = _anachronism(weight, known, ctx, ev)
+        ev.cited = True
         if ev.add(weight, reason + late, f"norm:{known.key}:{where}", "norm"):
             ev.auto_ok = ev.auto_ok or (where != "body" and len(owners) == 1 and not late)
     if not exact and not _partial(mention, where, ctx, lookup, board):

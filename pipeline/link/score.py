@@ -149,8 +149,8 @@ def _decide(board: Board, settings: LinkSettings) -> list[Match]:
     matches = []
     for pid, ev in sorted(board.items()):
         score = scored[pid]
-        if score < settings.candidate_score:
-            continue
+        if score < settings.candidate_score and not ev.cited:
+            continue  # every citation of a policy's norm is proposed: prominence sets the score
         reasons = list(ev.reasons)
         rivals = sorted(p for p, s in scored.items() if p != pid and s == score)
         if rivals:
