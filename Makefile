@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 DB ?= db/observatory.db
 
 .DEFAULT_GOAL := help
-.PHONY: help install demo test check format run eval schema browse clean
+.PHONY: help install demo test check format run backup eval schema browse clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-8s %s\n", $$1, $$2}'
@@ -36,8 +36,11 @@ format: $(STAMP) ## Apply ruff's formatting and safe fixes
 	$(BIN)/ruff format pipeline tests demo eval
 	$(BIN)/ruff check --fix pipeline tests demo eval
 
-run: $(STAMP) ## The nightly job: fetch, extract and link every enabled source of sources.toml
+run: $(STAMP) ## The nightly job: fetch, extract, link every enabled source; report; backup
 	$(BIN)/pipeline --db $(DB) run
+
+backup: $(STAMP) ## A checked, dated copy of the database in db/backups (7 daily + 4 weekly)
+	$(BIN)/pipeline --db $(DB) backup
 
 eval: $(STAMP) ## Accuracy on the development corpora in ../shared/corpus (skips without them)
 	$(BIN)/python eval/eval_norms.py

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import json
 import os
+import re
+import shutil
 import signal
 import sqlite3
 import subprocess
@@ -296,3 +298,40 @@ def _has_versions(db: Path) -> bool:
             return bool(conn.execute("SELECT COUNT(*) FROM versions").fetchone()[0])
     except sqlite3.Error:
         return False
+
+
+DEPLOY = ROOT / "deploy"
+
+
+def test_systemd_units_pass_systemd_analyze_verify(tmp_path: Path) -> None:
+    analyze = shutil.which("systemd-analyze")
+    if analyze is None:
+        pytest.skip("systemd-analyze not installed")
+    # The units name /srv/observatory-pipeline: point them at a stand-in with an executable.
+    home = tmp_path / "srv"
+    (home / ".venv" / "bin").mkdir(parents=True)
+    stub = home / ".venv" / "bin" / "pipeline"
+    stub.write_text("#!/bin/sh\n")
+    stub.chmod(0o755)
+    for name in ("observatory-pipeline.service", "observatory-pipeline.timer"):
+        text = (DEPLOY / name).read_text(encoding="utf-8")
+        (tmp_path / name).write_text(text.replace("/srv/observatory-pipeline", str(home)))
+    units = [
+        str(tmp_path / "observatory-pipeline.timer"),
+        str(tmp_path / "observatory-pipeline.service"),
+    ]
+    result = subprocess.run([analyze, "verify", "--man=no", *units], capture_output=True,
+                            text=True, timeout=60, check=False)  # fmt: skip
+    assert result.returncode == 0, result.stderr
+
+
+def test_the_cron_example_is_five_fields_and_a_command() -> None:
+    lines = [line for line in (DEPLOY / "crontab.example").read_text().splitlines()
+             if line.strip() and not line.startswith("#")]  # fmt: skip
+    assert len(lines) == 1
+    fields = lines[0].split(None, 5)
+    field = r"(\*|\d+(-\d+)?(,\d+(-\d+)?)*)(/\d+)?"
+    assert all(re.fullmatch(field, f) for f in fields[:5]), fields
+    assert "pipeline" in fields[5] and " run" in fields[5]
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    assert lines[0] in readme  # the README shows the same line
