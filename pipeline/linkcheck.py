@@ -60,7 +60,6 @@ def check_links(db: Database, client: Getter, urls: Iterable[str]) -> LinkReport
         report.ok += 1
     details = source_details(db, (d.url for d in report.dead))
     report.dead = [
-        DeadLink(d.url, details[d.url].archive_ref if d.url in details else "")
-        for d in report.dead
+        DeadLink(d.url, details[d.url].archive_ref if d.url in details else "") for d in report.dead
     ]
     return report
