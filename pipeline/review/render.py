@@ -20,6 +20,7 @@ _ENV = Environment(
     lstrip_blocks=True,
 )
 _ENV.filters["link_url"] = link_url
+_ENV.filters["q"] = lambda query: f"?{query}" if query else ""  # no bare "?" on plain links
 _ENV.filters["pct"] = lambda value: f"{float(value) * 100:.0f}%"
 SHORTCUTS = (
     ("a", "accept"),

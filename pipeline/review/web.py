@@ -116,7 +116,8 @@ async def _login_and_origin(
         return await call_next(request)
     name = request.session.get("user")
     if not name or not await _db(request, user_exists, name):
-        request.session.clear()
+        if name:  # a disabled editor's session ends; an anonymous one keeps its login CSRF token
+            request.session.clear()
         if request.method in ("GET", "HEAD"):
             return RedirectResponse("/login", status_code=303)
         return PlainTextResponse("log in first", status_code=403)
