@@ -38,7 +38,7 @@ from .ingest import Ingestor, IngestResult
 from .models import Fetched, Link
 from .report import write_report
 from .run import RunSummary, run_sources
-from .store import listed_urls
+from .store import listed_urls, now
 from .store.reports import Database, close_dead_runs, known_urls, latest_run_id, set_run_status
 
 EXIT_OK, EXIT_PARTIAL, EXIT_FATAL, EXIT_RUNNING = 0, 1, 2, 75
@@ -208,11 +208,12 @@ def _locked(opts: app.Options, params: NightlyParams, progress: Progress) -> int
     dead = close_dead_runs(db)
     if dead:
         progress.log(f"{dead} earlier run(s) had died mid-way: marked interrupted")
+    started = now()
     try:
         summary = _run(db, opts, config, params, progress)
     except BaseException:
         # run_sources recorded the run as it stood; say it did not end well (disk full, ^C).
-        run_id = latest_run_id(db, "")
+        run_id = latest_run_id(db, started)
         if run_id is not None:
             set_run_status(db, run_id, "failed")
         raise
