@@ -247,4 +247,4 @@ def _elapsed(text: str) -> float:
 def test_phrases_are_linear(chunk: str) -> None:
     small = (chunk * (10_000 // len(chunk) + 1))[:10_000]
     big = (chunk * (100_000 // len(chunk) + 1))[:100_000]
-    assert _elapsed(big) < 30 * _elapsed(small) + 0.05
+    assert _elapsed(big) < 40 * _elapsed(small) + 0.1
