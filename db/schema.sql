@@ -31,6 +31,16 @@ CREATE TABLE decisions (
         evidence_hash TEXT NOT NULL DEFAULT ''
     );
 
+-- table deferred
+CREATE TABLE deferred (
+        url TEXT PRIMARY KEY,
+        source_id TEXT NOT NULL DEFAULT '',
+        retry_at TEXT NOT NULL,
+        failure_class TEXT NOT NULL,
+        detail TEXT NOT NULL DEFAULT '',
+        deferred_at TEXT NOT NULL
+    );
+
 -- table documents
 CREATE TABLE documents (
         id INTEGER PRIMARY KEY,
@@ -209,7 +219,7 @@ CREATE TABLE versions (
         final_url TEXT NOT NULL,
         http_status INTEGER NOT NULL,
         content_type TEXT NOT NULL DEFAULT '',
-        archive_ref TEXT NOT NULL DEFAULT '',
+        archive_ref TEXT NOT NULL DEFAULT '', text_hash TEXT NOT NULL DEFAULT '',
         UNIQUE (document_id, sha256)
     );
 

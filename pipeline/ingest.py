@@ -18,10 +18,12 @@ import sqlite_utils
 from . import store
 from .archive import Archive
 from .config import LinkSettings
-from .errors import InputError
+from .errors import FailureClass, FetchError, InputError
 from .extract import EXTRACTOR_VERSION, extract_document
+from .fetch.content import content_kind, text_fingerprint
 from .link import PolicyIndex, PolicyLookup, find_proposals, link_document
 from .models import Extraction, Fetched, Link, MatchStatus
+from .store.documents import latest_text_hash, touch_document
 
 
 @dataclass(frozen=True)
@@ -31,6 +33,8 @@ class IngestResult:
     extracted: bool
     extraction: Extraction | None
     matches: dict[str, MatchStatus]
+    # ok, or why the page was not kept: blocked | not_found | empty (bot walls, soft 404s)
+    page_class: str = "ok"
 
 
 class Ingestor:
@@ -49,16 +53,23 @@ class Ingestor:
         return self._index
 
     def ingest(self, link: Link, fetched: Fetched, country: str) -> IngestResult:
+        """Store what is new in `fetched`. Raises FetchError UNSUPPORTED for bodies that are
+        neither HTML nor PDF (whatever the Content-Type said), before anything is written."""
+        kind = content_kind(fetched.body, fetched.content_type) if fetched.status != 304 else ""
+        if kind == "unsupported":
+            what = fetched.content_type or "no Content-Type"
+            raise FetchError(link.url, FailureClass.UNSUPPORTED, f"not HTML or PDF ({what})")
         doc_id = store.ensure_document(self.db, link, country)
-        if fetched.status == 304:  # unchanged since the last visit: nothing new to read
-            return IngestResult(doc_id, False, False, None, {})
-        # A body already kept (a server without validators re-sending the same page) is neither
-        # archived again nor re-extracted: the archive grows with real changes only.
+        if not kind:  # 304: unchanged since the last visit, nothing new to read
+            return self._unchanged(doc_id, fetched)
         known = store.version_of(self.db, doc_id, fetched.sha256)
-        ref = "" if known else self.archive.write(fetched)
-        version = store.store_version(self.db, doc_id, fetched, ref)
-        if store.has_extraction(self.db, version.version_id, EXTRACTOR_VERSION):
-            return IngestResult(doc_id, version.is_new, False, None, {})
+        if known is not None and store.has_extraction(self.db, known, EXTRACTOR_VERSION):
+            return self._unchanged(doc_id, fetched)
+        # New bytes with the same words as the last extracted version (a rotating banner, a
+        # fresh token): neither a new version nor a new extraction, and nothing to re-link.
+        text_hash = text_fingerprint(fetched.body, kind)
+        if known is None and text_hash == latest_text_hash(self.db, doc_id, EXTRACTOR_VERSION):
+            return self._unchanged(doc_id, fetched)
         extraction = extract_document(
             fetched.body,
             url=link.url,
@@ -67,9 +78,23 @@ class Ingestor:
             fetched_at=fetched.fetched_at,
             country=country,
         )
-        store.save_extraction(self.db, version.version_id, extraction)
-        matches = self.link(doc_id, extraction, country)
+        if extraction.page_class != "ok":
+            # A bot wall or a "not found" served with 200 is not a version of the document:
+            # kept, it would hide the last good version from every later stage.
+            return IngestResult(doc_id, False, False, extraction, {}, extraction.page_class)
+        # A body already kept is not archived again: the archive grows with real changes only.
+        ref = "" if known is not None else self.archive.write(fetched)
+        # One transaction from version to matches: a run killed in between leaves either the
+        # whole document or nothing, never a version without its extraction.
+        with store.transaction(self.db):
+            version = store.store_version(self.db, doc_id, fetched, ref, text_hash)
+            store.save_extraction(self.db, version.version_id, extraction)
+            matches = self.link(doc_id, extraction, country)
         return IngestResult(doc_id, version.is_new, True, extraction, matches)
+
+    def _unchanged(self, doc_id: int, fetched: Fetched) -> IngestResult:
+        touch_document(self.db, doc_id, fetched)
+        return IngestResult(doc_id, False, False, None, {})
 
     def link(self, doc_id: int, extraction: Extraction, country: str) -> dict[str, MatchStatus]:
         proposals = [

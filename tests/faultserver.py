@@ -113,6 +113,9 @@ class FaultServer:
         self.in_flight = 0
         self.max_in_flight = 0
         self.stopping = threading.Event()
+        # The request being answered, per connection thread: routes that answer conditional
+        # GETs read `srv.current.headers`.
+        self.current = threading.local()
         self._tls = tls
         self._lock = threading.Lock()
         self._sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
@@ -152,6 +155,7 @@ class FaultServer:
             if self._tls is not None:
                 conn = self._tls.wrap_socket(conn, server_side=True)
             path, headers = self._read_head(conn)
+            self.current.headers = headers
             with self._lock:
                 self.requests.append((path, headers))
                 self.times.append(time.monotonic())

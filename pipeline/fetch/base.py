@@ -15,7 +15,11 @@ from ..models import Fetched, Link, Source
 
 
 class Getter(Protocol):
-    def get(self, url: str, headers: Mapping[str, str] | None = None) -> Fetched: ...
+    """`HttpClient.get`'s shape: `delay` overrides the pause between two requests to a host."""
+
+    def get(
+        self, url: str, headers: Mapping[str, str] | None = None, *, delay: float | None = None
+    ) -> Fetched: ...
 
 
 @dataclass(frozen=True)

@@ -3,6 +3,7 @@ per version and extractor version. Natural keys make every write idempotent."""
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import sqlite3
 from collections.abc import Iterator
@@ -49,13 +50,17 @@ def ensure_document(
 
 
 def store_version(
-    db: sqlite_utils.Database, document_id: int, fetched: Fetched, archive_ref: str
+    db: sqlite_utils.Database,
+    document_id: int,
+    fetched: Fetched,
+    archive_ref: str,
+    text_hash: str = "",
 ) -> StoredVersion:
     """Keep a fetched body as a version of its document unless that exact body is known."""
     with transaction(db) as conn:
         cur = conn.execute(
             "INSERT INTO versions (document_id, sha256, fetched_at, final_url, http_status,"
-            " content_type, archive_ref) VALUES (?, ?, ?, ?, ?, ?, ?)"
+            " content_type, archive_ref, text_hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?)"
             " ON CONFLICT (document_id, sha256) DO NOTHING",
             (
                 document_id,
@@ -65,6 +70,7 @@ def store_version(
                 fetched.status,
                 fetched.content_type,
                 archive_ref,
+                text_hash,
             ),
         )
         is_new = cur.rowcount == 1
@@ -77,6 +83,67 @@ def store_version(
             (fetched.headers.get("etag"), fetched.headers.get("last-modified"), now(), document_id),
         )
     return StoredVersion(document_id, int(version_id), is_new)
+
+
+def touch_document(db: sqlite_utils.Database, document_id: int, fetched: Fetched) -> None:
+    """A visit that found nothing new: remember the validators and when we looked."""
+    with transaction(db) as conn:
+        conn.execute(
+            "UPDATE documents SET etag = COALESCE(?, etag),"
+            " last_modified = COALESCE(?, last_modified), last_checked = ? WHERE id = ?",
+            (fetched.headers.get("etag"), fetched.headers.get("last-modified"), now(), document_id),
+        )
+
+
+def latest_text_hash(db: sqlite_utils.Database, document_id: int, extractor_version: str) -> str:
+    """The text fingerprint of a document's latest version, if that version has an extraction by
+    this extractor version (otherwise "": the document must be extracted again anyway)."""
+    row = db.conn.execute(
+        "SELECT v.text_hash FROM versions v WHERE v.id ="
+        " (SELECT MAX(id) FROM versions WHERE document_id = ?)"
+        " AND EXISTS (SELECT 1 FROM extractions e WHERE e.version_id = v.id"
+        " AND e.extractor_version = ?)",
+        (document_id, extractor_version),
+    ).fetchone()
+    return str(row[0]) if row else ""
+
+
+def defer_url(
+    db: sqlite_utils.Database,
+    url: str,
+    source_id: str,
+    retry_at: dt.datetime,
+    failure_class: str,
+    detail: str,
+) -> None:
+    """Remember that a server asked us to come back at `retry_at` (kept until a fetch succeeds)."""
+    with transaction(db) as conn:
+        conn.execute(
+            "INSERT INTO deferred (url, source_id, retry_at, failure_class, detail, deferred_at)"
+            " VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (url) DO UPDATE SET"
+            " retry_at = excluded.retry_at, failure_class = excluded.failure_class,"
+            " detail = excluded.detail, deferred_at = excluded.deferred_at",
+            (
+                url,
+                source_id,
+                retry_at.astimezone(dt.UTC).isoformat(timespec="seconds"),
+                failure_class,
+                detail[:500],
+                now(),
+            ),
+        )
+
+
+def deferred_urls(db: sqlite_utils.Database) -> dict[str, dt.datetime]:
+    """URL → when we may ask again, for every URL a server put off (past dates included: those
+    are fetched again and, once fetched, cleared)."""
+    rows = db.conn.execute("SELECT url, retry_at FROM deferred")
+    return {str(r[0]): dt.datetime.fromisoformat(str(r[1])) for r in rows}
+
+
+def clear_deferral(db: sqlite_utils.Database, url: str) -> None:
+    with transaction(db) as conn:
+        conn.execute("DELETE FROM deferred WHERE url = ?", (url,))
 
 
 def version_of(db: sqlite_utils.Database, document_id: int, sha256: str) -> int | None:

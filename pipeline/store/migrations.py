@@ -196,6 +196,21 @@ MIGRATIONS: tuple[str, ...] = (
     );
     CREATE INDEX proposals_by_policy ON proposals(policy_id, status);
     """,
+    # 5: incremental fetching. A fingerprint of each version's visible text, so a page whose
+    # bytes changed but whose text did not (rotating ads, a new timestamp) is neither re-extracted
+    # nor re-linked; and the URLs a server asked us to come back to later (429 / Retry-After
+    # beyond what a run waits), skipped by the next runs until then.
+    """
+    ALTER TABLE versions ADD COLUMN text_hash TEXT NOT NULL DEFAULT '';
+    CREATE TABLE deferred (
+        url TEXT PRIMARY KEY,
+        source_id TEXT NOT NULL DEFAULT '',
+        retry_at TEXT NOT NULL,
+        failure_class TEXT NOT NULL,
+        detail TEXT NOT NULL DEFAULT '',
+        deferred_at TEXT NOT NULL
+    );
+    """,
 )
 
 

@@ -1,0 +1,144 @@
+"""A whole run against misbehaving sites on loopback (RELIABILITY.md, Fetching and Content): each
+fault ends as a recorded failure with its class and attempt count, the rest of the run completes,
+nothing stored is lost, and the next run skips what a server put off."""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+import pytest
+import sqlite_utils
+from faultserver import FaultServer, bomb, cut_body, hang, ok, redirect, status, trickle_body
+from run_support import failures, html, once_then, page, pdf, run, sitemap, source
+from support import ROOT
+
+CP1252_PAGE = (ROOT / "tests/fixtures/pages/cooperaccion-cp1252-url-date.html").read_bytes()
+DS = "Decreto Supremo N° 004-2021-JUS"
+
+GOOD = ["ok", "retry", "cp1252", "pdf-as-html"]
+EXPECTED = {
+    "hang": ("timeout", 1),
+    "trickle": ("timeout", 1),
+    "limited": ("rate_limited", 1),
+    "cut": ("truncated", 1),
+    "loop": ("too_many_redirects", 1),
+    "to-file": ("bad_scheme", 1),
+    "to-private": ("blocked_address", 1),
+    "bomb": ("too_large", 1),
+    "json": ("unsupported", 1),
+    "blocked": ("blocked_page", 1),
+    "gone": ("http_4xx", 1),
+}
+
+
+@pytest.fixture
+def sites() -> tuple[FaultServer, FaultServer, FaultServer]:
+    srv, disallowing, robots_down = FaultServer(), FaultServer(), FaultServer()
+    srv.routes.update(
+        {
+            "/sitemap.xml": sitemap(srv, [f"/{p}" for p in [*GOOD, *EXPECTED]]),
+            "/ok": page(html(DS, "El Ministerio de Justicia publicó la norma."), etag='"v1"'),
+            "/retry": once_then(
+                status("503 Service Unavailable", Retry_After="1"),
+                page(html("Resolución Ministerial N° 0255-2020-JUS", "Crean el registro.")),
+            ),
+            "/cp1252": page(CP1252_PAGE),  # the header says utf-8, the bytes are cp1252
+            "/pdf-as-html": page(pdf(DS)),
+            "/hang": hang,
+            "/trickle": trickle_body,
+            "/limited": status("429 Too Many Requests", Retry_After="3600"),
+            "/cut": cut_body,
+            "/loop": redirect("/loop"),
+            "/to-file": redirect("file:///etc/passwd"),
+            "/to-private": redirect("http://10.0.0.1/admin"),
+            "/bomb": bomb(50_000_000),
+            "/json": page(b'{"norma": "DS 004-2021-JUS"}', content_type="text/html"),
+            "/blocked": page(html("Just a moment...", "Checking your browser before accessing.")),
+            "/gone": status("404 Not Found"),
+        }
+    )
+    disallowing.routes["/robots.txt"] = ok(b"User-agent: *\nDisallow: /\n")
+    disallowing.routes["/sitemap.xml"] = sitemap(disallowing, ["/secret"])
+    robots_down.routes["/robots.txt"] = status("500 Internal Server Error")
+    yield srv, disallowing, robots_down
+    for server in (srv, disallowing, robots_down):
+        server.close()
+
+
+def _sources(sites: tuple[FaultServer, FaultServer, FaultServer]) -> list:  # type: ignore[type-arg]
+    srv, disallowing, robots_down = sites
+    return [
+        source("faults", srv.url("/sitemap.xml")),
+        source("disallowed", disallowing.url("/sitemap.xml")),
+        source("robots-down", robots_down.url("/sitemap.xml")),
+    ]
+
+
+def _requests(srv: FaultServer, path: str) -> int:
+    return sum(p == path for p, _ in srv.requests)
+
+
+def _stored(db: sqlite_utils.Database) -> set[tuple[str, str, str]]:
+    return set(
+        db.conn.execute(
+            "SELECT d.url, v.sha256, e.title FROM documents d JOIN versions v"
+            " ON v.document_id = d.id JOIN extractions e ON e.version_id = v.id"
+        ).fetchall()
+    )
+
+
+def test_every_fault_is_recorded_and_the_rest_of_the_run_completes(
+    db: sqlite_utils.Database, tmp_path: Path, sites: tuple[FaultServer, ...]
+) -> None:
+    srv, disallowing, robots_down = sites
+    summary = run(db, tmp_path, _sources(sites))  # type: ignore[arg-type]
+    assert summary.status == "partial"
+    got = failures(db, summary.run_id)
+    for path, expected in EXPECTED.items():
+        assert got.get(path) == expected, (path, got)
+    assert got["sitemap.xml"][0] == "robots"  # both robots sources: nothing fetched there
+    assert _requests(disallowing, "/sitemap.xml") == _requests(robots_down, "/sitemap.xml") == 0
+    robots_failures = db.conn.execute(
+        "SELECT source_id FROM failures WHERE failure_class = 'robots'"
+    ).fetchall()
+    assert sorted(r[0] for r in robots_failures) == ["disallowed", "robots-down"]
+    # The good pages are stored whole; the 503 was retried once after its Retry-After.
+    titles = {url.rsplit("/", 1)[-1]: title for url, _, title in _stored(db)}
+    assert set(titles) == set(GOOD)
+    assert titles["cp1252"].startswith("Congreso aprueba ley de protección")
+    assert titles["pdf-as-html"] == DS
+    assert _requests(srv, "/retry") == 2
+    # Nothing of a failed fetch was kept.
+    bad = db.conn.execute(
+        "SELECT COUNT(*) FROM versions v JOIN documents d ON d.id = v.document_id"
+        " WHERE d.url LIKE '%/blocked' OR d.url LIKE '%/cut' OR d.url LIKE '%/json'"
+    ).fetchone()[0]
+    assert bad == 0
+
+
+def test_the_next_run_skips_what_was_put_off_and_loses_nothing(
+    db: sqlite_utils.Database, tmp_path: Path, sites: tuple[FaultServer, ...]
+) -> None:
+    srv = sites[0]
+    srv.routes["/sitemap.xml"] = sitemap(srv, ["/ok", "/limited", "/cp1252"])
+    first = run(db, tmp_path, _sources(sites)[:1])  # type: ignore[arg-type]
+    before = _stored(db)
+    srv.routes["/sitemap.xml"] = sitemap(srv, ["/ok", "/limited", "/new", "/cp1252"])
+    srv.routes["/new"] = page(html("Ley N° 31405", "Ley de protección de huérfanos."))
+    srv.routes["/cp1252"] = status("500 Internal Server Error")  # down today: kept from before
+    second = run(db, tmp_path, _sources(sites)[:1])  # type: ignore[arg-type]
+    assert second.deferred == 1 and _requests(srv, "/limited") == 1
+    assert second.new_versions == 1 and second.unchanged == 1  # /new; /ok answered 304
+    assert srv.requests[-1][0] != "/limited"
+    ok_requests = [h for p, h in srv.requests if p == "/ok"]
+    assert ok_requests[-1].get("if-none-match") == '"v1"'
+    assert failures(db, second.run_id) == {"cp1252": ("http_5xx", 2)}
+    after = _stored(db)
+    assert before <= after and len(after) == len(before) + 1
+    deferred = db.conn.execute("SELECT url, failure_class FROM deferred").fetchall()
+    assert [(u.rsplit("/", 1)[-1], c) for u, c in deferred] == [("limited", "rate_limited")]
+    assert first.run_id != second.run_id
+    assert sqlite3.connect(db.conn.execute("PRAGMA database_list").fetchone()[2]).execute(
+        "PRAGMA integrity_check"
+    ).fetchone() == ("ok",)
