@@ -304,3 +304,27 @@ def test_missing_things_are_404_pages(setup) -> None:  # type: ignore[no-untyped
     assert client.get("/match/999").status_code == 404
     assert client.get("/policy/nope").status_code == 404
     assert client.get("/match/1/archived").status_code == 404
+
+
+def test_amendment_proposals_are_shown_and_closed_by_an_editor(setup) -> None:  # type: ignore[no-untyped-def]
+    from pipeline.models import Proposal, RelationVerb
+
+    client, db, ids, _ = setup
+    doc = db.conn.execute("SELECT document_id FROM matches WHERE id = ?", (ids[0],)).fetchone()[0]
+    evidence = "Decreto Supremo que modifica el <b>Decreto Supremo</b> N° 004-2021-JUS"
+    amendment = Proposal("pe-mecanismo", "amendment", "DS|2|2022|JUS", RelationVerb.MODIFIES,
+                         "DS|4|2021|JUS", evidence)  # fmt: skip
+    store.save_proposals(db, doc, [amendment])
+    form_token = login(client)
+    page = client.get("/policy/pe-mecanismo")
+    assert "Decreto Supremo N° 002-2022-JUS modifies Decreto Supremo N° 004-2021-JUS" in page.text
+    assert "&lt;b&gt;Decreto Supremo&lt;/b&gt;" in page.text, "scraped evidence is escaped"
+    (open_one,) = store.list_proposals(db, "pe-mecanismo")
+    path = f"/policy/pe-mecanismo/proposal/{open_one.id}"
+    assert client.get(path).status_code == 405, "GET never closes a proposal"
+    assert client.post(path, data={"action": "done"}).status_code == 403, "no CSRF token"
+    r = client.post(path, data={"action": "done", "csrf": form_token})
+    assert r.status_code == 200 and "marked done" in r.text
+    assert store.list_proposals(db, "pe-mecanismo") == []
+    again = client.post(path, data={"action": "done", "csrf": form_token})
+    assert again.status_code == 404

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import parse_qsl, quote
 
+from .. import store
 from ..archive import Archive
 from ..errors import InputError
 from ..extract.norms import display_for_key
@@ -186,6 +187,14 @@ def policy_page(db: Database, policy_id: str) -> dict[str, Any]:
         "sources": links[0].sources if links else (),
         "pending": pending,
         "history": list(reversed(history(db, policy_id=policy_id))),
+        "proposals": [
+            (
+                p,
+                _display(p.proposal.source_norm) if p.proposal.source_norm else "",
+                _display(p.proposal.target_norm),
+            )
+            for p in store.list_proposals(db, policy_id)
+        ],
         "aliases_text": "\n".join(found[0].aliases),
         "norms_text": "\n".join(found[0].norms),
         "show_match": True,
@@ -205,6 +214,18 @@ def edit_policy(
                        norms_text=form.get("norms", ""))  # fmt: skip
         return Outcome(context=context, status=400)
     message = "Saved the aliases and norms, and re-linked every document."
+    return Outcome(redirect=f"/policy/{quote(policy_id, safe='')}", message=message)
+
+
+def close_proposal(db: Database, policy_id: str, proposal_id: int, action: str) -> Outcome:
+    """An editor marks an amendment proposal done (the policy was updated) or dismissed."""
+    policy_page(db, policy_id)  # 404 for an unknown policy
+    if action not in ("done", "dismissed"):
+        raise InputError(f"unknown action {action!r}: done or dismissed")
+    if not any(p.id == proposal_id for p in store.list_proposals(db, policy_id)):
+        raise NotFound(f"No open proposal {proposal_id} for policy {policy_id!r}.")
+    store.close_proposal(db, proposal_id, action)
+    message = f"Proposal {proposal_id} marked {action}."
     return Outcome(redirect=f"/policy/{quote(policy_id, safe='')}", message=message)
 
 

@@ -66,6 +66,7 @@ def create_app(settings: WebSettings) -> Starlette:
         Route("/match/{match_id:int}", match, methods=["GET", "POST"]),
         Route("/match/{match_id:int}/archived", archived, methods=["GET"]),
         Route("/policy/{policy_id:str}", policy, methods=["GET", "POST"]),
+        Route("/policy/{policy_id:str}/proposal/{proposal_id:int}", proposal, methods=["POST"]),
         Mount("/static", StaticFiles(directory=HERE / "static"), name="static"),
     ]
     middleware = [
@@ -223,6 +224,17 @@ async def policy(request: Request) -> Response:
         request.session["flash"] = {"text": outcome.message, "undo": None}
         return RedirectResponse(outcome.redirect, status_code=303)
     return _page(request, "policy.html", outcome.context, outcome.status)
+
+
+async def proposal(request: Request) -> Response:
+    policy_id: str = request.path_params["policy_id"]
+    proposal_id: int = request.path_params["proposal_id"]
+    form = _fields(await _form(request))
+    outcome = await _db(
+        request, pages.close_proposal, policy_id, proposal_id, form.get("action", "")
+    )
+    request.session["flash"] = {"text": outcome.message, "undo": None}
+    return RedirectResponse(outcome.redirect or "/", status_code=303)
 
 
 async def _http_error(request: Request, exc: Exception) -> Response:
