@@ -4,9 +4,12 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 DB ?= db/observatory.db
+# quick (about 1 min), default (under 10 min on 2 cores) or full (10,000-document RSS run).
+BENCH_SCALE ?= default
+BENCH_STAMP := $(VENV)/.bench-installed
 
 .DEFAULT_GOAL := help
-.PHONY: help install demo test check format run backup eval schema browse clean
+.PHONY: help install demo test check format run backup eval bench schema browse clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-8s %s\n", $$1, $$2}'
@@ -22,19 +25,19 @@ demo: $(STAMP) ## Run the whole pipeline on the bundled offline demo web (db/obs
 	$(BIN)/python demo/run_demo.py --db $(DB)
 
 test: $(STAMP) ## Run the linters, type checks and the whole test suite
-	$(BIN)/ruff check pipeline tests demo eval
-	$(BIN)/ruff format --check pipeline tests demo eval
+	$(BIN)/ruff check pipeline tests demo eval bench
+	$(BIN)/ruff format --check pipeline tests demo eval bench
 	$(BIN)/mypy
 	$(BIN)/pytest
 
 check: $(STAMP) ## ruff (lint + format check) and mypy strict
-	$(BIN)/ruff check pipeline tests demo eval
-	$(BIN)/ruff format --check pipeline tests demo eval
+	$(BIN)/ruff check pipeline tests demo eval bench
+	$(BIN)/ruff format --check pipeline tests demo eval bench
 	$(BIN)/mypy
 
 format: $(STAMP) ## Apply ruff's formatting and safe fixes
-	$(BIN)/ruff format pipeline tests demo eval
-	$(BIN)/ruff check --fix pipeline tests demo eval
+	$(BIN)/ruff format pipeline tests demo eval bench
+	$(BIN)/ruff check --fix pipeline tests demo eval bench
 
 run: $(STAMP) ## The nightly job: fetch, extract, link every enabled source; report; backup
 	$(BIN)/pipeline --db $(DB) run
@@ -46,6 +49,14 @@ eval: $(STAMP) ## Accuracy on the development corpora in ../shared/corpus (skips
 	$(BIN)/python eval/eval_norms.py
 	$(BIN)/python eval/eval_dates.py
 	$(BIN)/python eval/eval_links.py
+
+# The bench extra (Scrapy, pyinstrument) is installed by `make bench` only: never by `make test`.
+$(BENCH_STAMP): $(STAMP) pyproject.toml
+	$(BIN)/pip install --quiet --disable-pip-version-check -e '.[bench]'
+	@touch $(BENCH_STAMP)
+
+bench: $(BENCH_STAMP) ## Benchmarks vs trafilatura, htmldate, Scrapy (BENCH_SCALE=quick|default|full)
+	$(BIN)/python -m bench --scale $(BENCH_SCALE)
 
 schema: $(STAMP) ## Rewrite db/schema.sql from the migrations
 	$(BIN)/python -c "import sqlite3; from pipeline.store import migrate, dump_schema; \
