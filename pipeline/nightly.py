@@ -210,27 +210,35 @@ def _locked(opts: app.Options, params: NightlyParams, progress: Progress) -> int
         progress.log(f"{dead} earlier run(s) had died mid-way: marked interrupted")
     started = now()
     try:
-        summary = _run(db, opts, config, params, progress)
+        outcome = _run(db, opts, config, params, progress)
     except BaseException:
         # run_sources recorded the run as it stood; say it did not end well (disk full, ^C).
-        run_id = latest_run_id(db, started)
-        if run_id is not None:
-            set_run_status(db, run_id, "failed")
+        failed = latest_run_id(db, started)
+        if failed is not None:
+            set_run_status(db, failed, "failed")
         raise
-    if summary.stopped:
-        set_run_status(db, summary.run_id, "stopped")
-        progress.log(f"run {summary.run_id} stopped: maximum duration ({params.max_duration} s)")
+    run_id = outcome.run_id
+    if outcome.stopped:
+        set_run_status(db, run_id, "stopped")
+        progress.log(f"run {run_id} stopped: maximum duration ({params.max_duration} s) passed")
     report_dir = params.report_dir or opts.db_path.parent / "reports"
-    paths = write_report(db, summary.run_id, config, report_dir)
-    progress.log(f"run {summary.run_id} report: {paths[0]}")
+    paths = write_report(db, run_id, config, report_dir)
+    progress.log(f"run {run_id} report: {paths[0]}")
     if params.backup:
         _backup(db, opts, params, progress)
-    return EXIT_OK if summary.status == "ok" else EXIT_PARTIAL
+    return EXIT_OK if outcome.ok else EXIT_PARTIAL
+
+
+@dataclass(frozen=True)
+class _Outcome:
+    run_id: int
+    ok: bool
+    stopped: bool
 
 
 def _run(
     db: Database, opts: app.Options, config: Config, params: NightlyParams, progress: Progress
-) -> RunSummary:
+) -> _Outcome:
     clock = time.monotonic
     deadline = clock() + params.max_duration if params.max_duration else None
 
@@ -242,15 +250,16 @@ def _run(
     watchdog = _watchdog(params.max_duration, progress)
     try:
         with app.http_client(config) as client, progress.live():
+            getter = WatchedGetter(client, progress)
             summary = run_sources(
-                db, config, ingestor, WatchedGetter(client, progress), params.source_ids,
-                params.since, should_stop=should_stop,
+                db, config, ingestor, getter, params.source_ids, params.since,
+                should_stop=should_stop,
             )  # fmt: skip
     finally:
         if watchdog is not None:
             watchdog.cancel()
     progress.log(_summary_line(summary))
-    return summary
+    return _Outcome(summary.run_id, summary.status == "ok", summary.stopped)
 
 
 def _watchdog(max_duration: float | None, progress: Progress) -> threading.Timer | None:
