@@ -16,6 +16,8 @@ from pathlib import Path
 from typing import Any
 
 from .errors import ConfigError
+from .fetch.gazette import PLATFORMS
+from .fetch.listed import selector_error
 from .models import Source, SourceKind
 
 DEFAULT_CONFIG = Path("sources.toml")
@@ -73,6 +75,25 @@ _SOURCE_KEYS = {
     "since",
     "expect_items_within_days",
     "delay_seconds",
+}
+# The options each kind takes: name → (type, required). Checked at load, so a typo in a selector
+# key stops the run at once with the source named. Selectors must compile; a gazette's platform
+# must be one we have written.
+_SELECTOR, _TEXT, _COUNT = "selector", "text", "count"
+_OPTIONS: dict[SourceKind, dict[str, tuple[str, bool]]] = {
+    SourceKind.POLICY_LINKS: {},
+    SourceKind.SITEMAP: {},
+    SourceKind.FEED: {},
+    SourceKind.LISTING: {
+        "items": (_SELECTOR, True),
+        "link": (_SELECTOR, False),
+        "title": (_SELECTOR, False),
+        "date": (_SELECTOR, False),
+        "next": (_SELECTOR, False),
+        "date_format": (_TEXT, False),
+        "max_pages": (_COUNT, False),
+    },
+    SourceKind.GAZETTE: {"platform": (_TEXT, True), "date_format": (_TEXT, False)},
 }
 _FETCH_KEYS = set(FetchSettings.__dataclass_fields__)
 _LINK_KEYS = set(LinkSettings.__dataclass_fields__)
@@ -187,11 +208,42 @@ def _source(entry: Mapping[str, Any], path: Path, index: int) -> Source:
         language=str(entry.get("language", "es")),
         country=_country(entry.get("country", "PE"), where),
         enabled=_bool(entry, "enabled", where),
-        options=_table(entry.get("options", {}), f"{where} options"),
+        options=_options(kind, entry.get("options", {}), where),
         since=_date(entry.get("since"), where),
         expect_items_within_days=_opt_int(entry, "expect_items_within_days", where),
         delay_seconds=_opt_float(entry, "delay_seconds", where),
     )
+
+
+def _options(kind: SourceKind, value: Any, where: str) -> Mapping[str, Any]:
+    where = f"{where} options"
+    table = _table(value, where)
+    allowed = _OPTIONS[kind]
+    if table and not allowed:
+        raise ConfigError(f"{where}: a {kind.value} source takes no options")
+    _refuse_unknown(table, set(allowed), where)
+    for key, (form, required) in allowed.items():
+        if key not in table:
+            if required:
+                raise ConfigError(f"{where}: '{key}' is required for a {kind.value} source")
+            continue
+        _option(key, form, table[key], where)
+    platform = table.get("platform")
+    if kind is SourceKind.GAZETTE and platform not in PLATFORMS:
+        known = ", ".join(sorted(PLATFORMS))
+        raise ConfigError(f"{where}: unknown gazette platform {platform!r} (known: {known})")
+    return table
+
+
+def _option(key: str, form: str, value: Any, where: str) -> None:
+    if form == _COUNT:
+        if not isinstance(value, int) or isinstance(value, bool) or value < 1:
+            raise ConfigError(f"{where}: '{key}' must be a positive integer")
+        return
+    if not isinstance(value, str) or not value.strip():
+        raise ConfigError(f"{where}: '{key}' must be a non-empty string")
+    if form == _SELECTOR and (problem := selector_error(value)):
+        raise ConfigError(f"{where}: '{key}' is not a CSS selector ({problem})")
 
 
 def _str(entry: Mapping[str, Any], key: str, where: str) -> str:

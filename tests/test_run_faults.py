@@ -142,3 +142,37 @@ def test_the_next_run_skips_what_was_put_off_and_loses_nothing(
     assert sqlite3.connect(db.conn.execute("PRAGMA database_list").fetchone()[2]).execute(
         "PRAGMA integrity_check"
     ).fetchone() == ("ok",)
+
+
+def _rss(srv: FaultServer, items: list[tuple[str, str]]) -> bytes:
+    body = "".join(
+        f"<item><title>{title}</title><link>{srv.url(path)}</link>"
+        "<pubDate>Thu, 22 Apr 2021 21:15:00 -0500</pubDate></item>"
+        for path, title in items
+    )
+    head = '<?xml version="1.0"?><rss version="2.0"><channel><title>t</title>'
+    return f"{head}{body}</channel></rss>".encode()
+
+
+def test_a_feed_that_changes_between_runs_and_a_hostile_feed(
+    db: sqlite_utils.Database, tmp_path: Path
+) -> None:
+    from pipeline.models import SourceKind
+
+    with FaultServer() as srv:
+        srv.routes["/feed"] = ok(_rss(srv, [("/a", "Primera")]))
+        srv.routes["/a"] = page(html(DS, "Primera noticia."), etag='"a"')
+        srv.routes["/b"] = page(html("Ley N° 31405", "Segunda noticia."))
+        bomb_feed = b'<?xml version="1.0"?><!DOCTYPE r [<!ENTITY a "aaaaaaaaaa">]><rss>&a;</rss>'
+        srv.routes["/evil"] = ok(bomb_feed)
+        sources = [
+            source("news", srv.url("/feed"), SourceKind.FEED),
+            source("evil", srv.url("/evil"), SourceKind.FEED),
+        ]
+        first = run(db, tmp_path, sources)
+        srv.routes["/feed"] = ok(_rss(srv, [("/b", "Segunda"), ("/a", "Primera")]))
+        second = run(db, tmp_path, sources)
+    assert failures(db, first.run_id) == {"evil": ("unsupported", 1)}
+    assert (first.new_versions, second.new_versions, second.unchanged) == (1, 1, 1)
+    listed = dict(db.conn.execute("SELECT url, listed_date FROM documents").fetchall())
+    assert set(listed.values()) == {"2021-04-22"}  # the feed's own day, not UTC's next day

@@ -6,12 +6,18 @@ from collections.abc import Iterator
 
 from ..models import Link, Source, SourceKind
 from .base import DiscoverContext, Fetcher, Getter
+from .feed import FeedFetcher
+from .gazette import GazetteFetcher
+from .listing import ListingFetcher
 from .policy_links import PolicyLinksFetcher
 from .sitemap import SitemapFetcher
 
 FETCHERS: dict[SourceKind, Fetcher] = {
     SourceKind.POLICY_LINKS: PolicyLinksFetcher(),
     SourceKind.SITEMAP: SitemapFetcher(),
+    SourceKind.FEED: FeedFetcher(),
+    SourceKind.LISTING: ListingFetcher(),
+    SourceKind.GAZETTE: GazetteFetcher(),
 }
 
 
