@@ -146,16 +146,24 @@ def combined(ev: Evidence) -> float:
 
 def _decide(board: Board, settings: LinkSettings) -> list[Match]:
     scored = {pid: combined(ev) for pid, ev in board.items()}
+    # Policies by score, so that finding a match's equal-scoring rivals costs one lookup: a
+    # title sharing a common phrase puts hundreds of policies on the board, and comparing
+    # each with every other was the link stage's hot spot (bench/, figure 3).
+    by_score: dict[float, list[str]] = {}
+    for pid in sorted(scored):
+        by_score.setdefault(scored[pid], []).append(pid)
     matches = []
     for pid, ev in sorted(board.items()):
         score = scored[pid]
         if score < settings.candidate_score and not ev.cited:
             continue  # every citation of a policy's norm is proposed: prominence sets the score
         reasons = list(ev.reasons)
-        rivals = sorted(p for p, s in scored.items() if p != pid and s == score)
-        if rivals:
-            reasons.append(f"ambiguous: {rivals[0]} fits equally well")
-        auto = ev.auto_ok and not ev.vetoed and not rivals and score >= settings.auto_accept_score
+        rival = next((p for p in by_score[score] if p != pid), None)  # the first, by id
+        if rival is not None:
+            reasons.append(f"ambiguous: {rival} fits equally well")
+        auto = (
+            ev.auto_ok and not ev.vetoed and rival is None and score >= settings.auto_accept_score
+        )
         status = MatchStatus.AUTO if auto else MatchStatus.PENDING
         method = "+".join(sorted(ev.methods))
         matches.append(
