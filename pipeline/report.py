@@ -4,8 +4,8 @@ Takes the database, a run id and the config (for each source's `expect_items_wit
 gives a JSON-able report, stored in `run_reports` and written as Markdown, HTML and JSON files
 (`run-<id>.*` and `latest.*`). Per source: new documents, failures by class, days since the last
 new document (flagged past `expect_items_within_days`). Per policy: new candidates for review,
-auto-accepted links and amendment proposals (matches whose reasons name a relation such as
-"modifies" or "repeals" one of the policy's norms).
+auto-accepted links and amendment proposals (the linker's proposals made during the run: a
+norm that modifies, repeals or regulates one of the policy's norms).
 """
 
 from __future__ import annotations
@@ -19,7 +19,9 @@ from typing import Any
 
 from .config import Config
 from .export import write_atomically
-from .models import MatchStatus, RelationVerb
+from .extract.norms import display_for_key
+from .models import MatchStatus
+from .store.proposals import StoredProposal, proposals_between
 from .store.reports import (
     Database,
     MatchRow,
@@ -30,9 +32,6 @@ from .store.reports import (
     run_window,
     save_report,
 )
-
-# The linker words a relation reason as "<verb> <norm>, one of this policy's norms".
-_AMENDMENT = re.compile(rf"^(?:{'|'.join(v.value for v in RelationVerb)})\b")
 
 Report = dict[str, Any]
 
@@ -48,7 +47,10 @@ def build_report(db: Database, run_id: int, config: Config, today: dt.date) -> R
             "stats": dict(window.stats),
         },
         "sources": _sources(db, window, config, today),
-        "policies": _policies(matches_in_window(db, window)),
+        "policies": _policies(
+            matches_in_window(db, window),
+            proposals_between(db, window.started_at, window.finished_at),
+        ),
     }
 
 
@@ -82,22 +84,31 @@ def _sources(db: Database, window: Any, config: Config, today: dt.date) -> list[
     return out
 
 
-def _policies(rows: list[MatchRow]) -> list[dict[str, Any]]:
+def _policies(rows: list[MatchRow], proposals: list[StoredProposal]) -> list[dict[str, Any]]:
     by_policy: dict[str, dict[str, Any]] = {}
-    for row in rows:
-        entry = by_policy.setdefault(
-            row.policy_id,
-            {"id": row.policy_id, "title": row.policy_title, "new_candidates": [],
-             "auto_accepted": [], "amendments": []},
+
+    def entry(policy_id: str, title: str) -> dict[str, Any]:
+        return by_policy.setdefault(
+            policy_id,
+            {"id": policy_id, "title": title, "new_candidates": [], "auto_accepted": [],
+             "amendments": []},
         )  # fmt: skip
+
+    titles = {row.policy_id: row.policy_title for row in rows}
+    for row in rows:
         item = {"url": row.url, "title": row.title, "score": round(row.score, 3),
                 "status": row.status, "reasons": list(row.reasons)}  # fmt: skip
         if row.status == MatchStatus.PENDING:
-            entry["new_candidates"].append(item)
+            entry(row.policy_id, row.policy_title)["new_candidates"].append(item)
         elif row.status == MatchStatus.AUTO:
-            entry["auto_accepted"].append(item)
-        if row.status != MatchStatus.REJECTED and any(_AMENDMENT.match(r) for r in row.reasons):
-            entry["amendments"].append(item)
+            entry(row.policy_id, row.policy_title)["auto_accepted"].append(item)
+    for stored in proposals:
+        p = stored.proposal
+        acting = display_for_key(p.source_norm) if p.source_norm else "a norm"
+        said = f"{acting} {p.verb.value} {display_for_key(p.target_norm)}"
+        item = {"url": stored.url, "title": said, "score": None, "status": stored.status,
+                "reasons": [p.evidence]}  # fmt: skip
+        entry(p.policy_id, titles.get(p.policy_id, p.policy_id))["amendments"].append(item)
     return [by_policy[key] for key in sorted(by_policy)]
 
 
@@ -121,7 +132,7 @@ def to_markdown(report: Report) -> str:
         lines += [f"### {_md(p['title'])} (`{p['id']}`)", ""]
         for key, label in _SECTIONS:
             lines += [f"- {label}: {len(p[key])}"]
-            lines += [f"  - [{_md(i['title'] or i['url'])}]({_md(i['url'])}) {i['score']}"
+            lines += [f"  - [{_md(i['title'] or i['url'])}]({_md(i['url'])}){_score(i)}"
                       for i in p[key]]  # fmt: skip
         lines.append("")
     return "\n".join(lines).rstrip() + "\n"
@@ -156,10 +167,21 @@ def to_html(report: Report) -> str:
     for p in report["policies"]:
         parts.append(f"<h2>{escape(p['title'])}</h2>")
         for key, label in _SECTIONS:
-            items = "".join(f'<li><a href="{escape(i["url"])}">{escape(i["title"] or i["url"])}'
-                            f"</a> {i['score']}</li>" for i in p[key])  # fmt: skip
+            items = "".join(f"<li>{_html_link(i['url'], i['title'] or i['url'])}{_score(i)}</li>"
+                            for i in p[key])  # fmt: skip
             parts.append(f"<h3>{label}: {len(p[key])}</h3><ul>{items}</ul>")
     return "<!doctype html><meta charset=utf-8><title>Run report</title>\n" + "\n".join(parts)
+
+
+def _score(item: dict[str, Any]) -> str:
+    return "" if item["score"] is None else f" {item['score']}"
+
+
+def _html_link(url: str, text: str) -> str:
+    """Scraped URLs become links only when they are http(s): never javascript: or data:."""
+    if re.match(r"^https?://", url, re.IGNORECASE):
+        return f'<a href="{escape(url)}">{escape(text)}</a>'
+    return escape(text)
 
 
 def write_report(db: Database, run_id: int, config: Config, folder: Path) -> list[Path]:

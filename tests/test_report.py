@@ -73,3 +73,16 @@ def test_report_files_escape_scraped_titles(web: Web) -> None:
     web.pipeline("run", "--no-backup")
     html = (web.db.parent / "reports" / "latest.html").read_text(encoding="utf-8")
     assert "<script>" not in html
+
+
+def test_report_html_links_only_http_urls() -> None:
+    item = {"url": "javascript:alert(1)", "title": "t", "score": 0.5, "status": "pending",
+            "reasons": []}  # fmt: skip
+    report = {
+        "run": {"id": 1, "status": "ok", "started_at": "", "finished_at": "", "stats": {}},
+        "sources": [],
+        "policies": [{"id": "p", "title": "P", "new_candidates": [item], "auto_accepted": [],
+                      "amendments": []}],
+    }  # fmt: skip
+    html = to_html(report)
+    assert "javascript:" not in html and "<li>t 0.5</li>" in html

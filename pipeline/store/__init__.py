@@ -19,7 +19,13 @@ from .documents import (
 from .matches import SaveResult, match_statuses, queue_counts, save_matches
 from .migrations import dump_schema, migrate
 from .policies import ImportResult, import_policies, load_policies
-from .proposals import StoredProposal, close_proposal, list_proposals, save_proposals
+from .proposals import (
+    StoredProposal,
+    close_proposal,
+    list_proposals,
+    proposals_between,
+    save_proposals,
+)
 from .runs import RunRow, finish_run, last_runs, record_failure, start_run, table_counts
 
 __all__ = [
@@ -45,6 +51,7 @@ __all__ = [
     "match_statuses",
     "migrate",
     "now",
+    "proposals_between",
     "queue_counts",
     "record_failure",
     "save_extraction",

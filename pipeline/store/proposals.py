@@ -66,6 +66,18 @@ def _row(r: sqlite3.Row | tuple[object, ...]) -> StoredProposal:
                           str(created))  # fmt: skip
 
 
+def proposals_between(db: sqlite_utils.Database, start: str, end: str) -> list[StoredProposal]:
+    """Proposals first made between two timestamps (a run's window), open or not."""
+    rows = db.conn.execute(
+        "SELECT p.id, p.document_id, d.url, p.policy_id, p.kind, p.source_norm, p.verb,"
+        " p.target_norm, p.evidence, p.status, p.created_at FROM proposals p"
+        " JOIN documents d ON d.id = p.document_id WHERE p.created_at BETWEEN ? AND ?"
+        " ORDER BY p.id",
+        (start, end),
+    )
+    return [_row(r) for r in rows]
+
+
 def close_proposal(db: sqlite_utils.Database, proposal_id: int, status: str) -> bool:
     """An editor marks a proposal done or dismissed; returns False if it was not open."""
     if status not in ("done", "dismissed"):
