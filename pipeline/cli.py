@@ -16,6 +16,7 @@ import click
 
 from . import app
 from .commands import core, ops, review
+from .commands import sources as source_commands
 from .commands.common import EXIT_FATAL
 from .errors import PipelineError
 
@@ -48,7 +49,8 @@ def cli(ctx: click.Context, db_path: Path, config_path: Path | None) -> None:
     ctx.obj = app.Options(db_path=db_path, config_path=config_path)
 
 
-COMMANDS = (core.init, core.policies, core.sources, core.extract, core.add, core.link,
+COMMANDS = (core.init, core.policies, source_commands.sources, source_commands.replay,
+            core.extract, core.add, core.link,
             core.status, ops.run, ops.export, ops.backup, ops.check_links_command, review.review,
             review.users)  # fmt: skip
 for command in COMMANDS:

@@ -1,4 +1,4 @@
-"""Core commands: init, policies, sources, extract, add, link, status."""
+"""Core commands: init, policies, extract, add, link, status."""
 
 from __future__ import annotations
 
@@ -60,24 +60,6 @@ def policies_list() -> None:
         click.echo(f"{p.id}  [{p.country}]  {p.title}")
         click.echo(f"    norms: {', '.join(display_for_key(k) for k in p.norms) or '-'}")
         click.echo("    sources: " + ", ".join(f"{n} {s.value}" for s, n in counts.items()))
-
-
-@click.group()
-def sources() -> None:
-    """Show the sources declared in the config file."""
-
-
-@sources.command("list")
-def sources_list() -> None:
-    """List the configured sources."""
-    config = app.load(options())
-    if not config.sources:
-        click.echo(f"no sources declared ({config.path or 'no config file'})")
-    for s in config.sources:
-        state = "enabled" if s.enabled else "disabled"
-        click.echo(
-            f"{s.id}  {s.kind.value}  {state}  [{s.country}/{s.language}]  {s.name}  {s.url}"
-        )
 
 
 def _read_input(arg: str, url: str | None, client: Callable[[], Any]) -> Fetched:

@@ -1,0 +1,118 @@
+"""Source commands: `sources list`, `sources check` (what a run would fetch, no writes) and
+`replay` (re-ingest a WARC archive offline)."""
+
+from __future__ import annotations
+
+import sys
+from collections import Counter
+from pathlib import Path
+
+import click
+
+from .. import app, store
+from ..archive import iter_archive
+from ..errors import FetchError, InputError, PipelineError
+from ..fetch import DiscoverContext, discover_links
+from ..fetch.polite import PoliteGetter
+from ..http import HttpClient, RobotsCache
+from ..models import Link, Source
+from .common import EXIT_PARTIAL, options
+
+
+@click.group()
+def sources() -> None:
+    """Show and check the sources declared in the config file."""
+
+
+@sources.command("list")
+def sources_list() -> None:
+    """List the configured sources."""
+    config = app.load(options())
+    if not config.sources:
+        click.echo(f"no sources declared ({config.path or 'no config file'})")
+    for s in config.sources:
+        state = "enabled" if s.enabled else "disabled"
+        click.echo(
+            f"{s.id}  {s.kind.value}  {state}  [{s.country}/{s.language}]  {s.name}  {s.url}"
+        )
+
+
+@sources.command("check")
+@click.option("--source", "source_ids", multiple=True, help="Only this source id (repeatable).")
+@click.option("--offline", is_flag=True, help="Only validate the config file; fetch nothing.")
+@click.option("--limit", default=10, show_default=True, help="Links shown per source.")
+def sources_check(source_ids: tuple[str, ...], offline: bool, limit: int) -> None:
+    """Validate the config and show what a run would fetch (listing pages only, no writes).
+
+    Exits 1 when a source cannot be read (robots.txt, network, a page that is not a listing)."""
+    opts = options()
+    config = app.load(opts)  # every key validated here: a bad one is a one-line error
+    chosen = [config.source(s) for s in source_ids] or [s for s in config.sources if s.enabled]
+    click.echo(f"config ok: {len(config.sources)} sources in {config.path or 'no config file'}")
+    if offline or not chosen:
+        return
+    policy_links = _policy_links(opts)
+    with app.http_client(config) as client:
+        robots = RobotsCache(client, config.fetch.user_agent)
+        failed = sum(not _check(s, client, robots, policy_links, limit) for s in chosen)
+    if failed:
+        sys.exit(EXIT_PARTIAL)
+
+
+def _policy_links(opts: app.Options) -> list[Link]:
+    if not opts.db_path.exists():  # never create a database just to look
+        return []
+    db = app.open_db(opts)
+    return [Link("policy-links", url, source_name=n) for url, n, _ in store.listed_urls(db)]
+
+
+def _check(
+    source: Source,
+    client: HttpClient,
+    robots: RobotsCache,
+    policy_links: list[Link],
+    limit: int,
+) -> bool:
+    ctx = DiscoverContext(PoliteGetter(client, robots, source.delay_seconds), policy_links)
+    try:
+        links = list({link.url: link for link in discover_links(source, ctx)}.values())
+    except FetchError as exc:
+        click.echo(f"{source.id} [{source.kind.value}]: FAILED {exc.failure.value}: {exc.detail}")
+        return False
+    click.echo(f"{source.id} [{source.kind.value}]: {len(links)} links")
+    for link in links[: max(0, limit)]:
+        date = link.listed_date.isoformat() if link.listed_date else "----------"
+        click.echo(f"  {date}  {link.url}  {link.listed_title[:70]}")
+    if len(links) > limit:
+        click.echo(f"  ... and {len(links) - limit} more")
+    return True
+
+
+@click.command()
+@click.argument("archive", type=click.Path(path_type=Path))
+@click.option("--country", default="PE", show_default=True, help="Country of the documents.")
+def replay(archive: Path, country: str) -> None:
+    """Re-ingest every response of a WARC ARCHIVE offline: extract and link, no network."""
+    if not archive.is_file():
+        raise InputError(f"archive not found: {archive}")
+    opts = options()
+    db = app.open_db(opts, create=True)
+    ingestor = app.ingestor(db, opts, app.load(opts))
+    counts: Counter[str] = Counter()
+    for fetched in iter_archive(archive):
+        if not 200 <= fetched.status < 300:
+            counts["skipped"] += 1
+            continue
+        try:
+            result = ingestor.ingest(Link("replay", fetched.url), fetched, country.upper())
+        except PipelineError as exc:
+            click.echo(f"skipped {fetched.url}: {exc}", err=True)
+            counts["failed"] += 1
+            continue
+        counts["added" if result.new_version else "unchanged"] += 1
+    if not counts:
+        raise InputError(f"no response records in {archive} (not a WARC file?)")
+    click.echo(
+        f"replayed {archive}: {counts['added']} added, {counts['unchanged']} unchanged, "
+        f"{counts['failed']} unreadable, {counts['skipped']} not 2xx"
+    )
