@@ -27,7 +27,6 @@ import re
 import ssl
 import time
 from collections.abc import Callable, Iterable, Iterator, Mapping
-from dataclasses import dataclass
 from types import TracebackType
 
 import httpx
@@ -36,17 +35,22 @@ from pipeline import netpin
 from pipeline.errors import FailureClass, FetchError
 from pipeline.httpbody import ACCEPT_ENCODING, BadEncoding, BodyDecoder, BodyTruncated
 from pipeline.httpbody import parse_encodings as _parse_encodings
+from pipeline.httpsettings import (
+    REDIRECTS,
+    RETRY_STATUSES,
+    AttemptFailed,
+    HttpSettings,
+    RateLimited,
+    cause,
+    status_class,
+)
 from pipeline.models import Fetched
-from pipeline.netguard import AddressRefused, IPNetwork, Resolver, resolve_checked, system_resolver
+from pipeline.netguard import AddressRefused, Resolver, resolve_checked, system_resolver
 from pipeline.politeness import HostSlots, backoff_delay, retry_after_seconds
 from pipeline.robots import RobotsCache
 
 __all__ = ["HttpClient", "HttpSettings", "RateLimited", "RobotsCache"]
 
-REDIRECTS = frozenset({301, 302, 303, 307, 308})
-# Transient by nature: the same request may well succeed later (RFC 9110 §15.5.9, §15.5.29). All
-# of 5xx too: 501/505 are rarely permanent on the sites we crawl (overloaded front ends send them).
-RETRY_STATUSES = frozenset({408, 429, *range(500, 600)})
 # Never forwarded to another origin on a redirect: they authenticate us to the first one only.
 _PRIVATE_HEADERS = frozenset({"authorization", "cookie", "proxy-authorization"})
 # Set by us only: a caller's Host would address another virtual host than the one we checked, and
@@ -54,59 +58,6 @@ _PRIVATE_HEADERS = frozenset({"authorization", "cookie", "proxy-authorization"})
 _RESERVED_HEADERS = frozenset({"host", "accept-encoding"})
 # Describe the wire form, not the decoded body we return.
 _WIRE_HEADERS = frozenset({"content-encoding", "content-length", "transfer-encoding"})
-
-
-@dataclass(frozen=True)
-class HttpSettings:
-    """Limits and manners of the client. Times are seconds; `max_bytes` counts decoded bytes."""
-
-    user_agent: str
-    # Networks exempt from the address guard: only tests and the demo put loopback here.
-    allow_addresses: tuple[IPNetwork, ...] = ()
-    # Ports allowed on public addresses (allow-listed addresses may use any port).
-    allow_ports: frozenset[int] = frozenset({80, 443, 8080, 8443})
-    connect_timeout: float = 10.0
-    read_timeout: float = 30.0
-    # The whole request, redirect hops and body included; each retry gets a fresh deadline.
-    total_deadline: float = 90.0
-    max_bytes: int = 20 * 1024 * 1024
-    max_redirects: int = 5
-    retries: int = 2
-    backoff_base: float = 1.0
-    backoff_max: float = 60.0
-    # A Retry-After longer than this is not waited for: the URL is deferred to the next run.
-    retry_after_cap: float = 30.0
-    # Minimum pause between two requests to one host (0 for benchmarks).
-    host_delay: float = 1.0
-    # A PEM file of CAs to trust instead of the default store (tests, a private gazette mirror).
-    # Certificates are always verified: there is deliberately no switch to turn that off.
-    ca_bundle: str | None = None
-
-
-class RateLimited(FetchError):
-    """The server asked us to come back later than we are willing to wait in this run."""
-
-    def __init__(self, url: str, detail: str, attempts: int, retry_at: dt.datetime) -> None:
-        super().__init__(url, FailureClass.RATE_LIMITED, detail, attempts)
-        self.retry_at = retry_at
-
-
-class _Failed(Exception):
-    """One attempt failed; `get` decides whether to retry."""
-
-    def __init__(
-        self,
-        failure: FailureClass,
-        detail: str,
-        *,
-        retryable: bool = False,
-        retry_after: float | None = None,
-    ) -> None:
-        super().__init__(detail)
-        self.failure = failure
-        self.detail = detail
-        self.retryable = retryable
-        self.retry_after = retry_after
 
 
 class _CoreBody(httpx.SyncByteStream):
@@ -217,7 +168,7 @@ class HttpClient:
         any request (bad scheme, credentials) fails with attempts=0."""
         try:
             target = _check_url(url)
-        except _Failed as failed:
+        except AttemptFailed as failed:
             raise FetchError(url, failed.failure, failed.detail, attempts=0) from None
         wanted = {k: v for k, v in (headers or {}).items() if k.lower() not in _RESERVED_HEADERS}
         pause = self.settings.host_delay if delay is None else delay
@@ -226,10 +177,10 @@ class HttpClient:
             attempts += 1
             try:
                 return self._attempt(url, target, wanted, pause)
-            except _Failed as failed:
+            except AttemptFailed as failed:
                 self._sleep(self._plan_retry(url, failed, attempts))
 
-    def _plan_retry(self, url: str, failed: _Failed, attempts: int) -> float:
+    def _plan_retry(self, url: str, failed: AttemptFailed, attempts: int) -> float:
         """Seconds to wait before the next attempt, or raise the final FetchError."""
         s = self.settings
         after = failed.retry_after
@@ -270,7 +221,7 @@ class HttpClient:
                         k: v for k, v in headers.items() if k.lower() not in _PRIVATE_HEADERS
                     }
                 target = result
-        raise _Failed(
+        raise AttemptFailed(
             FailureClass.TOO_MANY_REDIRECTS, f"more than {self.settings.max_redirects} redirects"
         )
 
@@ -316,21 +267,21 @@ class HttpClient:
         detail = f"HTTP {status}"
         if status in RETRY_STATUSES:
             after = retry_after_seconds(response.headers.get("retry-after"))
-            failure = _status_class(status)
-            raise _Failed(failure, detail, retryable=True, retry_after=after)
+            failure = status_class(status)
+            raise AttemptFailed(failure, detail, retryable=True, retry_after=after)
         if 400 <= status < 600:
-            raise _Failed(_status_class(status), detail)
-        raise _Failed(FailureClass.UNSUPPORTED, detail)
+            raise AttemptFailed(status_class(status), detail)
+        raise AttemptFailed(FailureClass.UNSUPPORTED, detail)
 
     def _read_body(self, response: httpx.Response) -> bytes:
         limit = self.settings.max_bytes
         declared = response.headers.get("content-length", "").strip()
         if declared.isdigit() and int(declared) > limit:
-            raise _Failed(FailureClass.TOO_LARGE, f"Content-Length {declared} > {limit}")
+            raise AttemptFailed(FailureClass.TOO_LARGE, f"Content-Length {declared} > {limit}")
         try:
             decoder = BodyDecoder(_parse_encodings(response.headers.get("content-encoding", "")))
         except BadEncoding as exc:
-            raise _Failed(FailureClass.UNSUPPORTED, str(exc)) from None
+            raise AttemptFailed(FailureClass.UNSUPPORTED, str(exc)) from None
         body = bytearray()
         wire = 0
         try:
@@ -339,23 +290,27 @@ class HttpClient:
                 for piece in decoder.feed(chunk):
                     body += piece
                     if len(body) > limit:
-                        raise _Failed(FailureClass.TOO_LARGE, f"body over {limit} bytes decoded")
+                        raise AttemptFailed(
+                            FailureClass.TOO_LARGE, f"body over {limit} bytes decoded"
+                        )
                 # Also on the wire: endless empty deflate blocks would never grow the body.
                 if wire > limit:
-                    raise _Failed(FailureClass.TOO_LARGE, f"body over {limit} bytes on the wire")
+                    raise AttemptFailed(
+                        FailureClass.TOO_LARGE, f"body over {limit} bytes on the wire"
+                    )
                 self._check_deadline()
             decoder.finish()
         except BodyTruncated as exc:
-            raise _Failed(FailureClass.TRUNCATED, str(exc)) from None
+            raise AttemptFailed(FailureClass.TRUNCATED, str(exc)) from None
         except _NETWORK_ERRORS as exc:
             raise self._failure(exc, in_body=True) from None
         return bytes(body)
 
-    def _failure(self, exc: BaseException, *, in_body: bool) -> _Failed:
+    def _failure(self, exc: BaseException, *, in_body: bool) -> AttemptFailed:
         failed = _classify(exc, in_body=in_body)
         if failed.failure is FailureClass.TIMEOUT and self._deadline_passed():
             # The socket timeout fired because we shortened it to the deadline: say which.
-            failed = _Failed(FailureClass.TIMEOUT, "total deadline exceeded")
+            failed = AttemptFailed(FailureClass.TIMEOUT, "total deadline exceeded")
         return failed
 
     def _deadline_passed(self) -> bool:
@@ -365,7 +320,7 @@ class HttpClient:
         # The socket layer enforces the deadline on real connections; this covers transports that
         # do not go through it (injected ones) and chunks that arrive just in time.
         if self._deadline_passed():
-            raise _Failed(FailureClass.TIMEOUT, "total deadline exceeded")
+            raise AttemptFailed(FailureClass.TIMEOUT, "total deadline exceeded")
 
 
 _NETWORK_ERRORS: tuple[type[Exception], ...] = (
@@ -392,32 +347,28 @@ def _check_url(text: str) -> httpx.URL:
     try:
         url = httpx.URL(text)
     except (httpx.InvalidURL, TypeError, ValueError) as exc:
-        raise _Failed(FailureClass.BAD_URL, f"invalid URL: {exc}") from None
+        raise AttemptFailed(FailureClass.BAD_URL, f"invalid URL: {exc}") from None
     if url.scheme not in ("http", "https"):
-        raise _Failed(FailureClass.BAD_SCHEME, f"scheme {url.scheme!r} refused")
+        raise AttemptFailed(FailureClass.BAD_SCHEME, f"scheme {url.scheme!r} refused")
     if url.userinfo:
         # Credentials in data-supplied URLs are either a leak or a trick ("http://good@evil/").
-        raise _Failed(FailureClass.BAD_URL, "credentials in URL refused")
+        raise AttemptFailed(FailureClass.BAD_URL, "credentials in URL refused")
     if not _HOST_CHARS.fullmatch(url.raw_host):
-        raise _Failed(FailureClass.BAD_URL, f"bad host {url.raw_host!r}")
+        raise AttemptFailed(FailureClass.BAD_URL, f"bad host {url.raw_host!r}")
     return url
 
 
 def _next_hop(target: httpx.URL, response: httpx.Response) -> httpx.URL:
     location = response.headers.get("location", "").strip()
     if not location:
-        raise _Failed(FailureClass.UNSUPPORTED, f"HTTP {response.status_code} without Location")
+        raise AttemptFailed(
+            FailureClass.UNSUPPORTED, f"HTTP {response.status_code} without Location"
+        )
     try:
         joined = target.join(location)
     except (httpx.InvalidURL, TypeError, ValueError) as exc:
-        raise _Failed(FailureClass.BAD_URL, f"invalid redirect {location!r}: {exc}") from None
+        raise AttemptFailed(FailureClass.BAD_URL, f"invalid redirect {location!r}: {exc}") from None
     return _check_url(str(joined))
-
-
-def _status_class(status: int) -> FailureClass:
-    if status == 429:
-        return FailureClass.RATE_LIMITED
-    return FailureClass.HTTP_5XX if status >= 500 else FailureClass.HTTP_4XX
 
 
 def _fetched(url: str, target: httpx.URL, response: httpx.Response, body: bytes) -> Fetched:
@@ -438,35 +389,23 @@ def _fetched(url: str, target: httpx.URL, response: httpx.Response, body: bytes)
     )
 
 
-def _classify(exc: BaseException, *, in_body: bool) -> _Failed:
+def _classify(exc: BaseException, *, in_body: bool) -> AttemptFailed:
     """A network exception (httpx's or httpcore's family) → failure class and retryability."""
     detail = str(exc) or type(exc).__name__
     if isinstance(exc, AddressRefused):
         failure = FailureClass.DNS if exc.dns_failure else FailureClass.BLOCKED_ADDRESS
-        return _Failed(failure, exc.detail)
+        return AttemptFailed(failure, exc.detail)
     # During the handshake an SSL error is a certificate or protocol refusal: never retried
     # (and never retried without verification). Mid-body it is just a cut connection.
-    if not in_body and _cause(exc, ssl.SSLError) is not None:
-        return _Failed(FailureClass.TLS, detail)
+    if not in_body and cause(exc, ssl.SSLError) is not None:
+        return AttemptFailed(FailureClass.TLS, detail)
     if isinstance(exc, (httpx.ConnectTimeout, *netpin.CONNECT_TIMEOUTS)):
-        return _Failed(FailureClass.TIMEOUT, detail, retryable=True)
+        return AttemptFailed(FailureClass.TIMEOUT, detail, retryable=True)
     if isinstance(exc, (httpx.TimeoutException, *netpin.TIMEOUTS)):
         # A slow server is not retried: it would hold a worker for several deadlines.
-        return _Failed(FailureClass.TIMEOUT, detail)
+        return AttemptFailed(FailureClass.TIMEOUT, detail)
     if in_body:
-        return _Failed(FailureClass.TRUNCATED, detail)
-    refused = _cause(exc, ConnectionRefusedError) is not None
+        return AttemptFailed(FailureClass.TRUNCATED, detail)
+    refused = cause(exc, ConnectionRefusedError) is not None
     failure = FailureClass.REFUSED if refused else FailureClass.CONNECTION
-    return _Failed(failure, detail, retryable=True)
-
-
-def _cause(exc: BaseException, kind: type[BaseException]) -> BaseException | None:
-    """The first exception of `kind` in the chain httpx and httpcore build with `raise ... from`."""
-    seen: set[int] = set()
-    current: BaseException | None = exc
-    while current is not None and id(current) not in seen:
-        if isinstance(current, kind):
-            return current
-        seen.add(id(current))
-        current = current.__cause__ or current.__context__
-    return None
+    return AttemptFailed(failure, detail, retryable=True)
