@@ -54,7 +54,7 @@ CREATE TABLE documents (
         last_modified TEXT,
         first_seen TEXT NOT NULL,
         last_checked TEXT
-    );
+    , listed_extra TEXT NOT NULL DEFAULT '{}');
 
 -- table export_state
 CREATE TABLE export_state (

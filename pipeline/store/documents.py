@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import json
 import sqlite3
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -30,11 +31,13 @@ def ensure_document(
     with transaction(db) as conn:
         conn.execute(
             "INSERT INTO documents (url, source_id, source_name, country, listed_title,"
-            " listed_date, first_seen) VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (url) DO UPDATE"
+            " listed_date, listed_extra, first_seen) VALUES (?, ?, ?, ?, ?, ?, ?, ?)"
+            " ON CONFLICT (url) DO UPDATE"
             " SET listed_title = CASE WHEN listed_title = '' THEN excluded.listed_title"
             " ELSE listed_title END, listed_date = COALESCE(listed_date, excluded.listed_date),"
             " source_name = CASE WHEN source_name = '' THEN excluded.source_name"
-            " ELSE source_name END",
+            " ELSE source_name END, listed_extra = CASE WHEN listed_extra = '{}'"
+            " THEN excluded.listed_extra ELSE listed_extra END",
             (
                 link.url,
                 link.source_id,
@@ -42,6 +45,7 @@ def ensure_document(
                 country,
                 link.listed_title,
                 link.listed_date.isoformat() if link.listed_date else None,
+                json.dumps(dict(link.extra), ensure_ascii=False, sort_keys=True),
                 now(),
             ),
         )

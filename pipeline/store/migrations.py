@@ -211,6 +211,11 @@ MIGRATIONS: tuple[str, ...] = (
         deferred_at TEXT NOT NULL
     );
     """,
+    # 6: what the listing said about a document beyond its title and date (a gazette's norm
+    # type, number, issuer, sumilla, edition and PDF link; a feed's summary), kept as evidence.
+    """
+    ALTER TABLE documents ADD COLUMN listed_extra TEXT NOT NULL DEFAULT '{}';
+    """,
 )
 
 
