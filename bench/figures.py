@@ -179,9 +179,12 @@ def peak_memory(scale: Scale, work: Path, report: Report) -> None:
     report.details["peak_memory"] = sizes
     small, big = scale.rss_pages
     mb = sizes[big]["maxrss_mb"]
+    # The target is for 10,000 documents (BENCH_SCALE=full); a smaller run is not judged.
+    at_target = big >= 10_000
     report.add(Row(
         f"6 peak RSS, `pipeline run` over {big:,} docs", f"{mb:.0f} MB",
-        "300 MB", mb / 300, "≤ 1× (300 MB)", mb <= 300, mb,
-        f"{sizes[small]['maxrss_mb']:.0f} MB at {small:,} docs: growth "
+        "300 MB", mb / 300, "≤ 1× (300 MB)", mb <= 300 if at_target else None, mb,
+        ("" if at_target else "10,000 docs: BENCH_SCALE=full; ")
+        + f"{sizes[small]['maxrss_mb']:.0f} MB at {small:,} docs: growth "
         f"{(mb - sizes[small]['maxrss_mb']) / (big - small) * 1000:.1f} MB per 1,000 docs",
     ))  # fmt: skip
