@@ -52,7 +52,9 @@ class Ingestor:
             self._index = PolicyIndex(store.load_policies(self.db))
         return self._index
 
-    def ingest(self, link: Link, fetched: Fetched, country: str) -> IngestResult:
+    def ingest(
+        self, link: Link, fetched: Fetched, country: str, earliest: dt.date | None = None
+    ) -> IngestResult:
         """Store what is new in `fetched`. Raises FetchError UNSUPPORTED for bodies that are
         neither HTML nor PDF (whatever the Content-Type said), before anything is written."""
         kind = content_kind(fetched.body, fetched.content_type) if fetched.status != 304 else ""
@@ -77,6 +79,7 @@ class Ingestor:
             listed=link,
             fetched_at=fetched.fetched_at,
             country=country,
+            earliest=earliest,  # the source's window: older dates are implausible for it
         )
         if extraction.page_class != "ok":
             # A bot wall or a "not found" served with 200 is not a version of the document:

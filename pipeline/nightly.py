@@ -175,8 +175,10 @@ class ObservedIngestor(Ingestor):
 
     progress: Progress
 
-    def ingest(self, link: Link, fetched: Fetched, country: str) -> IngestResult:
-        result = super().ingest(link, fetched, country)
+    def ingest(
+        self, link: Link, fetched: Fetched, country: str, earliest: dt.date | None = None
+    ) -> IngestResult:
+        result = super().ingest(link, fetched, country, earliest)
         self.progress.ingested(link.source_id, link.url, bool(result.new_version))
         return result
 

@@ -171,9 +171,8 @@ class _Run:
 
     def _ingest(self, source: Source, link: Link, fetched: Any) -> None:
         try:
-            result = self.ingestor.ingest(
-                link, fetched, self.countries.get(link.url, source.country)
-            )
+            country = self.countries.get(link.url, source.country)
+            result = self.ingestor.ingest(link, fetched, country, earliest=source.since)
         except FetchError as exc:
             self._failed(source.id, exc)
             return
