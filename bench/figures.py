@@ -174,7 +174,7 @@ def peak_memory(scale: Scale, work: Path, report: Report) -> None:
             config = web.config(work / f"rss-{pages}.toml", concurrency=4)
             cli = ["-m", "pipeline", "--db", str(db), "--config", str(config), "run",
                    "--no-backup", "--max-duration", "0"]  # fmt: skip
-            ran = child(cli)
+            ran = child(cli, wants_json=False)
         sizes[pages] = {"maxrss_mb": ran.maxrss_kb / 1024, "wall_s": ran.wall}
     report.details["peak_memory"] = sizes
     small, big = scale.rss_pages

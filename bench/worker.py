@@ -31,9 +31,12 @@ from pipeline.run import run_sources
 
 
 class FetchOnly(Ingestor):
-    """An ingestor that keeps nothing: the run then measures discovery and fetching alone."""
+    """An ingestor that keeps nothing: the run then measures discovery and fetching alone.
+    Takes whatever else the run passes (`ingest`'s keywords grow as the run learns more)."""
 
-    def ingest(self, link: Link, fetched: Fetched, country: str) -> IngestResult:
+    def ingest(
+        self, link: Link, fetched: Fetched, country: str, *args: Any, **kwargs: Any
+    ) -> IngestResult:
         return IngestResult(0, False, False, None, {})
 
 
