@@ -13,6 +13,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import re
+from collections.abc import Iterable
 from html import escape
 from pathlib import Path
 from typing import Any
@@ -84,31 +85,39 @@ def _sources(db: Database, window: Any, config: Config, today: dt.date) -> list[
     return out
 
 
-def _policies(rows: list[MatchRow], proposals: list[StoredProposal]) -> list[dict[str, Any]]:
+# A report lists at most this many items per policy and section (the strongest first) and
+# counts the rest: a backfill can queue tens of thousands, and a report is read by a person.
+REPORT_ITEMS = 50
+
+
+def _policies(rows: Iterable[MatchRow], proposals: list[StoredProposal]) -> list[dict[str, Any]]:
     by_policy: dict[str, dict[str, Any]] = {}
 
-    def entry(policy_id: str, title: str) -> dict[str, Any]:
-        return by_policy.setdefault(
+    def add(policy_id: str, title: str, section: str, item: dict[str, Any]) -> None:
+        entry = by_policy.setdefault(
             policy_id,
             {"id": policy_id, "title": title, "new_candidates": [], "auto_accepted": [],
-             "amendments": []},
+             "amendments": [], "counts": dict.fromkeys(_KEYS, 0)},
         )  # fmt: skip
+        entry["counts"][section] += 1
+        if len(entry[section]) < REPORT_ITEMS:
+            entry[section].append(item)
 
-    titles = {row.policy_id: row.policy_title for row in rows}
+    titles: dict[str, str] = {}
     for row in rows:
-        item = {"url": row.url, "title": row.title, "score": round(row.score, 3),
-                "status": row.status, "reasons": list(row.reasons)}  # fmt: skip
-        if row.status == MatchStatus.PENDING:
-            entry(row.policy_id, row.policy_title)["new_candidates"].append(item)
-        elif row.status == MatchStatus.AUTO:
-            entry(row.policy_id, row.policy_title)["auto_accepted"].append(item)
+        titles[row.policy_id] = row.policy_title
+        section = {MatchStatus.PENDING: "new_candidates", MatchStatus.AUTO: "auto_accepted"}
+        if row.status in section:
+            item = {"url": row.url, "title": row.title, "score": round(row.score, 3),
+                    "status": row.status, "reasons": list(row.reasons)}  # fmt: skip
+            add(row.policy_id, row.policy_title, section[MatchStatus(row.status)], item)
     for stored in proposals:
         p = stored.proposal
         acting = display_for_key(p.source_norm) if p.source_norm else "a norm"
         said = f"{acting} {p.verb.value} {display_for_key(p.target_norm)}"
         item = {"url": stored.url, "title": said, "score": None, "status": stored.status,
                 "reasons": [p.evidence]}  # fmt: skip
-        entry(p.policy_id, titles.get(p.policy_id, p.policy_id))["amendments"].append(item)
+        add(p.policy_id, titles.get(p.policy_id, p.policy_id), "amendments", item)
     return [by_policy[key] for key in sorted(by_policy)]
 
 
@@ -131,7 +140,7 @@ def to_markdown(report: Report) -> str:
     for p in report["policies"]:
         lines += [f"### {_md(p['title'])} (`{p['id']}`)", ""]
         for key, label in _SECTIONS:
-            lines += [f"- {label}: {len(p[key])}"]
+            lines += [f"- {label}: {p['counts'][key]}{_more(p, key)}"]
             lines += [f"  - [{_md(i['title'] or i['url'])}]({_md(i['url'])}){_score(i)}"
                       for i in p[key]]  # fmt: skip
         lines.append("")
@@ -143,6 +152,12 @@ _SECTIONS = (
     ("auto_accepted", "auto-accepted links"),
     ("amendments", "amendment proposals"),
 )
+_KEYS = tuple(key for key, _ in _SECTIONS)
+
+
+def _more(policy: dict[str, Any], key: str) -> str:
+    hidden = policy["counts"][key] - len(policy[key])
+    return f" (the {len(policy[key])} strongest listed)" if hidden > 0 else ""
 
 
 def _md(text: str) -> str:
@@ -169,7 +184,7 @@ def to_html(report: Report) -> str:
         for key, label in _SECTIONS:
             items = "".join(f"<li>{_html_link(i['url'], i['title'] or i['url'])}{_score(i)}</li>"
                             for i in p[key])  # fmt: skip
-            parts.append(f"<h3>{label}: {len(p[key])}</h3><ul>{items}</ul>")
+            parts.append(f"<h3>{label}: {p['counts'][key]}{_more(p, key)}</h3><ul>{items}</ul>")
     return "<!doctype html><meta charset=utf-8><title>Run report</title>\n" + "\n".join(parts)
 
 

@@ -82,7 +82,25 @@ def test_report_html_links_only_http_urls() -> None:
         "run": {"id": 1, "status": "ok", "started_at": "", "finished_at": "", "stats": {}},
         "sources": [],
         "policies": [{"id": "p", "title": "P", "new_candidates": [item], "auto_accepted": [],
-                      "amendments": []}],
+                      "amendments": [],
+                      "counts": {"new_candidates": 1, "auto_accepted": 0, "amendments": 0}}],
     }  # fmt: skip
     html = to_html(report)
     assert "javascript:" not in html and "<li>t 0.5</li>" in html
+
+
+def test_a_big_backfill_lists_the_strongest_and_counts_the_rest() -> None:
+    from pipeline.report import REPORT_ITEMS, _policies
+    from pipeline.store.reports import MatchRow
+
+    rows = [MatchRow("p", "P", f"https://x.test/{i}", f"doc {i}", "pending", 0.9 - i / 1000, ())
+            for i in range(REPORT_ITEMS + 10)]  # fmt: skip
+    (policy,) = _policies(iter(rows), [])
+    assert policy["counts"]["new_candidates"] == REPORT_ITEMS + 10
+    assert len(policy["new_candidates"]) == REPORT_ITEMS
+    assert policy["new_candidates"][0]["url"] == "https://x.test/0"
+    report = {"run": {"id": 1, "status": "ok", "started_at": "", "finished_at": "", "stats": {}},
+              "sources": [], "policies": [policy]}  # fmt: skip
+    assert f"new candidates for review: {REPORT_ITEMS + 10} (the 50 strongest listed)" in (
+        to_markdown(report)
+    )

@@ -9,7 +9,6 @@ Weights and what they mean live in evidence.py.
 from __future__ import annotations
 
 import hashlib
-import json
 import re
 
 from ..config import LinkSettings
@@ -75,12 +74,16 @@ def lead_end(extraction: Extraction, settings: LinkSettings) -> int:
 
 
 def _after_title(text: str, title: str) -> int:
-    """The offset after the title when the text opens with it (extract heads text with it)."""
-    words = title.split()
-    if not words:
-        return 0
-    heading = re.match(r"\s*" + r"\s+".join(map(re.escape, words)) + r"\s*", text, re.IGNORECASE)
-    return heading.end() if heading else 0
+    """The offset after the title when the text opens with it (extract heads text with it),
+    word by word with any whitespace between: no pattern is compiled per document."""
+    pos = 0
+    for word in title.split():
+        while pos < len(text) and text[pos].isspace():
+            pos += 1
+        if text[pos : pos + len(word)].casefold() != word.casefold():
+            return 0
+        pos += len(word)
+    return pos
 
 
 def _placed(
@@ -174,4 +177,4 @@ def _decide(board: Board, settings: LinkSettings) -> list[Match]:
 
 def evidence_hash(facts: set[str]) -> str:
     """Identity of the evidence (not of its wording): a change marks decided matches stale."""
-    return hashlib.sha256(json.dumps(sorted(facts)).encode()).hexdigest()[:16]
+    return hashlib.sha256("\x1f".join(sorted(facts)).encode()).hexdigest()[:16]

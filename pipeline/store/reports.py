@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -131,18 +131,17 @@ _MATCHES = """
     LEFT JOIN versions v ON v.id = (SELECT MAX(id) FROM versions WHERE document_id = d.id)
     LEFT JOIN extractions e ON e.id = (SELECT MAX(id) FROM extractions WHERE version_id = v.id)
     WHERE m.updated_at BETWEEN ? AND ?
-    ORDER BY m.policy_id, d.url
+    ORDER BY m.policy_id, m.score DESC, d.url
 """
 
 
-def matches_in_window(db: sqlite_utils.Database, w: RunWindow) -> list[MatchRow]:
-    """Matches the run created or changed, with their policy and document."""
+def matches_in_window(db: sqlite_utils.Database, w: RunWindow) -> Iterator[MatchRow]:
+    """Matches the run created or changed, with their policy and document, streamed (a big
+    backfill changes tens of thousands), by policy, then strongest first."""
     cursor = db.conn.cursor()
     cursor.row_factory = sqlite3.Row
-    rows = cursor.execute(_MATCHES, (w.started_at, w.finished_at)).fetchall()
-    return [
-        MatchRow(r[0], r[1], r[2], r[3], r[4], float(r[5]), tuple(json.loads(r[6]))) for r in rows
-    ]
+    for r in cursor.execute(_MATCHES, (w.started_at, w.finished_at)):
+        yield MatchRow(r[0], r[1], r[2], r[3], r[4], float(r[5]), tuple(json.loads(r[6])))
 
 
 def save_report(db: sqlite_utils.Database, run_id: int, report: Mapping[str, Any]) -> None:
