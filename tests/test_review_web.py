@@ -328,3 +328,28 @@ def test_amendment_proposals_are_shown_and_closed_by_an_editor(setup) -> None:  
     assert store.list_proposals(db, "pe-mecanismo") == []
     again = client.post(path, data={"action": "done", "csrf": form_token})
     assert again.status_code == 404
+
+
+def test_repeated_failed_logins_are_throttled(setup) -> None:  # type: ignore[no-untyped-def]
+    client, *_ = setup
+    page = client.get("/login")
+    token = csrf(page.text)
+    for _ in range(5):
+        r = client.post("/login", data={"csrf": token, "name": "ana", "password": "guess"})
+        assert r.status_code == 401
+    blocked = client.post("/login", data={"csrf": token, "name": "ana", "password": PASSWORD})
+    assert blocked.status_code == 429 and "Too many failed logins" in blocked.text
+    assert "Signed in" not in blocked.text, "not even the right password gets in meanwhile"
+
+
+def test_the_throttle_window_slides() -> None:
+    from pipeline.review.auth import LoginThrottle
+
+    now = [0.0]
+    throttle = LoginThrottle(clock=lambda: now[0])
+    for _ in range(LoginThrottle.LIMIT):
+        throttle.failed("name:ana")
+    assert throttle.blocked_for("name:ana", "client:x") > 0
+    assert throttle.blocked_for("name:ben") == 0
+    now[0] = LoginThrottle.WINDOW + 1
+    assert throttle.blocked_for("name:ana") == 0

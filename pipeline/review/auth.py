@@ -5,6 +5,9 @@ recommended cost); the store keeps only the encoded hash, which carries its own 
 from __future__ import annotations
 
 import re
+import threading
+import time
+from collections.abc import Callable
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
@@ -53,3 +56,44 @@ def authenticate(db: Database, name: str, password: str) -> bool:
     if _HASHER.check_needs_rehash(stored):
         replace_hash(db, name, stored, _HASHER.hash(password))
     return True
+
+
+class LoginThrottle:
+    """Failed logins per editor name and per client address, in a sliding window: past the
+    limit, further attempts are refused without checking the password, so a password cannot be
+    guessed by brute force (in memory: a restart forgets, which only helps an owner locked out)."""
+
+    LIMIT = 5  # failures allowed within the window: enough for typos, far too few for guessing
+    WINDOW = 15 * 60.0  # seconds
+
+    def __init__(self, clock: Callable[[], float] = time.monotonic) -> None:
+        self._clock = clock
+        self._failures: dict[str, list[float]] = {}
+        self._lock = threading.Lock()
+
+    def _recent(self, key: str, now: float) -> list[float]:
+        kept = [t for t in self._failures.get(key, []) if now - t < self.WINDOW]
+        self._failures[key] = kept
+        return kept
+
+    def blocked_for(self, *keys: str) -> float:
+        """Seconds until these keys may try again (0: they may now)."""
+        now = self._clock()
+        with self._lock:
+            waits = [
+                self.WINDOW - (now - recent[0])
+                for recent in (self._recent(key, now) for key in keys)
+                if len(recent) >= self.LIMIT
+            ]
+        return max(waits, default=0.0)
+
+    def failed(self, *keys: str) -> None:
+        now = self._clock()
+        with self._lock:
+            for key in keys:
+                self._recent(key, now).append(now)
+
+    def succeeded(self, *keys: str) -> None:
+        with self._lock:
+            for key in keys:
+                self._failures.pop(key, None)

@@ -32,7 +32,7 @@ from ..store.db import connect
 from ..store.decisions import Database
 from ..store.users import user_exists
 from . import pages
-from .auth import authenticate
+from .auth import LoginThrottle, authenticate
 from .render import render_page
 from .security import (
     LOOPBACK_HOSTS,
@@ -91,6 +91,7 @@ def create_app(settings: WebSettings) -> Starlette:
         },
     )
     app.state.settings = settings
+    app.state.throttle = LoginThrottle()
     return app
 
 
@@ -172,8 +173,17 @@ async def login(request: Request) -> Response:
         return _page(request, "login.html", {})
     form = await _form(request)
     name, password = str(form.get("name", "")).strip(), str(form.get("password", ""))
+    throttle: LoginThrottle = request.app.state.throttle
+    keys = (f"name:{name.casefold()}", f"client:{request.client.host if request.client else ''}")
+    wait = throttle.blocked_for(*keys)
+    if wait:
+        minutes = max(1, round(wait / 60))
+        message = f"Too many failed logins: try again in {minutes} minutes."
+        return _page(request, "login.html", {"error": message}, 429)
     if not await _db(request, authenticate, name, password):
+        throttle.failed(*keys)
         return _page(request, "login.html", {"error": "Wrong name or password."}, 401)
+    throttle.succeeded(*keys)
     request.session.clear()  # a new session id's worth: nothing from before login survives
     request.session.update({"user": name, "csrf": new_token()})
     return RedirectResponse("/", status_code=303)
