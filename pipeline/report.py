@@ -85,13 +85,16 @@ def _sources(db: Database, window: Any, config: Config, today: dt.date) -> list[
     return out
 
 
-# A report lists at most this many items per policy and section (the strongest first) and
-# counts the rest: a backfill can queue tens of thousands, and a report is read by a person.
-REPORT_ITEMS = 50
+# A report lists at most this many items per policy and section (the strongest first), and at
+# most REPORT_TOTAL_ITEMS in all, and counts the rest: a backfill over thousands of policies can
+# queue tens of thousands, a report is read by a person, and the run's memory must stay bounded.
+REPORT_ITEMS = 20
+REPORT_TOTAL_ITEMS = 2000
 
 
 def _policies(rows: Iterable[MatchRow], proposals: list[StoredProposal]) -> list[dict[str, Any]]:
     by_policy: dict[str, dict[str, Any]] = {}
+    listed = [0]
 
     def add(policy_id: str, title: str, section: str, item: dict[str, Any]) -> None:
         entry = by_policy.setdefault(
@@ -100,8 +103,9 @@ def _policies(rows: Iterable[MatchRow], proposals: list[StoredProposal]) -> list
              "amendments": [], "counts": dict.fromkeys(_KEYS, 0)},
         )  # fmt: skip
         entry["counts"][section] += 1
-        if len(entry[section]) < REPORT_ITEMS:
+        if len(entry[section]) < REPORT_ITEMS and listed[0] < REPORT_TOTAL_ITEMS:
             entry[section].append(item)
+            listed[0] += 1
 
     titles: dict[str, str] = {}
     for row in rows:
