@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
 
 import click
 
@@ -13,7 +12,8 @@ from .. import app, store
 from ..errors import InputError
 from ..extract import extract_document
 from ..extract.norms import display_for_key
-from ..ingest import fetched_from_file
+from ..http import HttpClient
+from ..ingest import Ingestor, fetched_from_file
 from ..jsonout import extraction_json
 from ..models import Fetched, Link, MatchStatus
 from ..policies import read_policy_file
@@ -62,24 +62,29 @@ def policies_list() -> None:
         click.echo("    sources: " + ", ".join(f"{n} {s.value}" for s, n in counts.items()))
 
 
-def _read_input(arg: str, url: str | None, client: Callable[[], Any]) -> Fetched:
-    if arg.startswith(("http://", "https://")):
-        fetched: Fetched = client().get(arg)
-        return fetched
-    if "://" in arg or arg.startswith(("file:", "data:")):
-        raise InputError(f"only local files and http(s) URLs can be read: {arg}")
-    return fetched_from_file(Path(arg), url)
+class _Inputs:
+    """Reads the documents named on the command line: local files, or http(s) URLs through the
+    guarded client, which (with the config it needs) is made on the first URL and closed at the
+    end, so a command over files only never reads the config or opens a connection pool."""
 
+    def __init__(self) -> None:
+        self._client: HttpClient | None = None
 
-def _lazy_client() -> Callable[[], Any]:
-    made: list[Any] = []
+    def __enter__(self) -> _Inputs:
+        return self
 
-    def get() -> Any:
-        if not made:
-            made.append(app.http_client(app.load(options())))
-        return made[0]
+    def __exit__(self, *exc: object) -> None:
+        if self._client is not None:
+            self._client.close()
 
-    return get
+    def read(self, arg: str, url: str | None) -> Fetched:
+        if arg.startswith(("http://", "https://")):
+            if self._client is None:
+                self._client = app.http_client(app.load(options()))
+            return self._client.get(arg)
+        if "://" in arg or arg.startswith(("file:", "data:")):
+            raise InputError(f"only local files and http(s) URLs can be read: {arg}")
+        return fetched_from_file(Path(arg), url)
 
 
 def _check_url_option(inputs: Sequence[str], url: str | None) -> None:
@@ -99,23 +104,26 @@ def _check_url_option(inputs: Sequence[str], url: str | None) -> None:
 def extract(inputs: tuple[str, ...], as_json: bool, url: str | None, country: str) -> None:
     """Extract title, dates, norms and summary from files or URLs (no database writes)."""
     _check_url_option(inputs, url)
-    client = _lazy_client()
-    for arg in inputs:
-        fetched = _read_input(arg, url, client)
-        extraction = extract_document(
-            fetched.body,
-            url=fetched.url,
-            content_type=fetched.content_type,
-            fetched_at=fetched.fetched_at,
-            country=country.upper(),
-        )
-        record = extraction_json(arg, extraction)
-        if as_json:
-            click.echo(json.dumps(record, ensure_ascii=False))
-        else:
-            published = record["published"]["date"] if record["published"] else "no date"
-            norms = ", ".join(n["display"] for n in record["norms"]) or "no norms"
-            click.echo(f"{arg}: {extraction.title!r} [{extraction.language}] {published}; {norms}")
+    with _Inputs() as documents:
+        for arg in inputs:
+            _print_extraction(arg, documents.read(arg, url), as_json, country)
+
+
+def _print_extraction(arg: str, fetched: Fetched, as_json: bool, country: str) -> None:
+    extraction = extract_document(
+        fetched.body,
+        url=fetched.url,
+        content_type=fetched.content_type,
+        fetched_at=fetched.fetched_at,
+        country=country.upper(),
+    )
+    record = extraction_json(arg, extraction)
+    if as_json:
+        click.echo(json.dumps(record, ensure_ascii=False))
+    else:
+        published = record["published"]["date"] if record["published"] else "no date"
+        norms = ", ".join(n["display"] for n in record["norms"]) or "no norms"
+        click.echo(f"{arg}: {extraction.title!r} [{extraction.language}] {published}; {norms}")
 
 
 @click.command()
@@ -131,15 +139,18 @@ def add(inputs: tuple[str, ...], url: str | None, source_name: str, country: str
     opts = options()
     db = app.open_db(opts, create=True)
     ingestor = app.ingestor(db, opts, app.load(opts))
-    client = _lazy_client()
-    for arg in inputs:
-        fetched = _read_input(arg, url, client)
-        link = Link("manual", fetched.url, source_name=source_name)
-        result = ingestor.ingest(link, fetched, country.upper())
-        links = ", ".join(f"{p} ({s.value})" for p, s in result.matches.items()) or "no policy"
-        norms = len(result.extraction.norms) if result.extraction else 0
-        state = "added" if result.new_version else "unchanged"
-        click.echo(f"{state}: {fetched.url}: {norms} norms; linked to {links}")
+    with _Inputs() as documents:
+        for arg in inputs:
+            _add_one(ingestor, documents.read(arg, url), source_name, country)
+
+
+def _add_one(ingestor: Ingestor, fetched: Fetched, source_name: str, country: str) -> None:
+    link = Link("manual", fetched.url, source_name=source_name)
+    result = ingestor.ingest(link, fetched, country.upper())
+    links = ", ".join(f"{p} ({s.value})" for p, s in result.matches.items()) or "no policy"
+    norms = len(result.extraction.norms) if result.extraction else 0
+    state = "added" if result.new_version else "unchanged"
+    click.echo(f"{state}: {fetched.url}: {norms} norms; linked to {links}")
 
 
 @click.command()
