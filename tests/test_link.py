@@ -201,3 +201,13 @@ def test_blocked_pages_are_never_linked() -> None:
 
     doc = replace(extraction("Decreto Supremo N° 004-2021-JUS", "x"), page_class="blocked")
     assert link_document(doc, PolicyIndex([MECANISMO]), SETTINGS, "PE") == []
+
+
+def test_a_title_that_heads_the_text_counts_once() -> None:
+    title = "Decreto Supremo N° 004-2021-JUS"
+    doc = extraction(title, f"{title}\n\nDecreto Supremo que crea el mecanismo.")
+    (match,) = link_document(doc, PolicyIndex([MECANISMO]), SETTINGS, "PE")
+    assert [r for r in match.reasons if "Decreto Supremo N° 004-2021-JUS" in r] == [
+        "cites Decreto Supremo N° 004-2021-JUS, one of this policy's norms, in the title"
+    ]
+    assert match.status is MatchStatus.AUTO

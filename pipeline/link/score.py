@@ -43,8 +43,7 @@ def score_document(
         published_year=extraction.published.value.year if extraction.published else None,
         country=country.upper(),
     )
-    title_norms = find_norms(extraction.title, country) if extraction.title else []
-    for mention, where in _placed(extraction, title_norms, settings):
+    for mention, where in _placed(extraction, settings, country):
         norm_evidence(mention, where, ctx, lookup, board)
     _alias_evidence(extraction, ctx, lookup, board)
     _relation_evidence(extraction, lookup, board)
@@ -61,11 +60,10 @@ _SENTENCE_END = re.compile(r"(?<=[a-záéíóúñü)\]\"”»])\.\s+(?=[A-ZÁÉ�
 MIN_LEAD_CHARS = 40
 
 
-def lead_end(extraction: Extraction, settings: LinkSettings) -> int:
-    """Where the lead ends: the first sentence after the title, at most `lead_chars` long.
-    Auto-acceptance needs the norm there or in the title, not merely early in a short text."""
-    text = extraction.text
-    start = _after_title(text, extraction.title)
+def lead_end(text: str, start: int, settings: LinkSettings) -> int:
+    """Where the lead ends: the first sentence after `start` (the title's end), at most
+    `lead_chars` long. Auto-acceptance needs the norm there or in the title, not merely early in
+    a short text."""
     limit = min(len(text), start + settings.lead_chars)
     for found in _SENTENCE_END.finditer(text, start, limit):
         if found.start() - start >= MIN_LEAD_CHARS:
@@ -87,11 +85,19 @@ def _after_title(text: str, title: str) -> int:
 
 
 def _placed(
-    extraction: Extraction, title_norms: list[NormMention], settings: LinkSettings
+    extraction: Extraction, settings: LinkSettings, country: str
 ) -> list[tuple[NormMention, str]]:
-    end = lead_end(extraction, settings)
-    placed = [(m, "title") for m in title_norms]
-    placed += [(m, "lead" if m.start < end else "body") for m in extraction.norms]
+    """Each norm mention with where it stands. When the text opens with the title (extract heads
+    it so), the title's mentions are the text's own first ones and count once, as "title";
+    otherwise the title is read on its own."""
+    text = extraction.text
+    title_end = _after_title(text, extraction.title)
+    end = lead_end(text, title_end, settings)
+    placed: list[tuple[NormMention, str]] = []
+    if not title_end and extraction.title:
+        placed = [(m, "title") for m in find_norms(extraction.title, country)]
+    for m in extraction.norms:
+        placed.append((m, "title" if m.start < title_end else "lead" if m.start < end else "body"))
     return placed
 
 
