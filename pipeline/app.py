@@ -14,8 +14,8 @@ import sqlite_utils
 from . import store
 from .archive import Archive
 from .config import Config, FetchSettings, load_config
-from .http import HttpClient, HttpSettings
 from .ingest import Ingestor
+from .net import HttpClient, HttpSettings
 
 
 @dataclass(frozen=True)

@@ -10,8 +10,8 @@ run: a run killed mid-record leaves a torn tail only in its own file, and every 
 stays readable (each record is its own gzip member, flushed and fsynced before `write` returns, so
 a database row never points at bytes that are not on disk).
 
-The payload stored is the decoded body `http.py` returns, not the bytes on the wire: the record's
-HTTP headers are rewritten to match (no Content-Encoding / Transfer-Encoding, a true
+The payload stored is the decoded body `net/http.py` returns, not the bytes on the wire: the WARC
+record's HTTP headers are rewritten to match (no Content-Encoding / Transfer-Encoding, a true
 Content-Length). Header values outside ASCII come back percent-encoded (warcio's choice).
 """
 

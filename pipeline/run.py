@@ -27,9 +27,9 @@ from .errors import FailureClass, FetchError, PipelineError
 from .fetch import DiscoverContext, Getter, discover_links
 from .fetch.polite import PoliteGetter
 from .fetch.schedule import HostScheduler, host_of
-from .http import RateLimited, RobotsCache
 from .ingest import Ingestor
 from .models import Link, MatchStatus, Source
+from .net import RateLimited, RobotsCache
 from .store.documents import clear_deferral, defer_url, deferred_urls
 
 

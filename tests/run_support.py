@@ -15,9 +15,9 @@ from faultserver import FaultServer, Route, ok, response
 
 from pipeline.archive import Archive
 from pipeline.config import Config, FetchSettings, LinkSettings
-from pipeline.http import HttpClient, HttpSettings
 from pipeline.ingest import Ingestor
 from pipeline.models import Source, SourceKind
+from pipeline.net.http import HttpClient, HttpSettings
 from pipeline.run import RunSummary, run_sources
 
 LOOPBACK = (ipaddress.ip_network("127.0.0.1/32"),)

@@ -23,9 +23,9 @@ from faultserver import FaultServer, ok, redirect, status
 from pytest_httpserver import HTTPServer
 
 from pipeline.errors import FailureClass, FetchError
-from pipeline.http import HttpClient, HttpSettings
-from pipeline.netguard import is_public, literal_address
-from pipeline.robots import RobotsCache
+from pipeline.net.guard import is_public, literal_address
+from pipeline.net.http import HttpClient, HttpSettings
+from pipeline.net.robots import RobotsCache
 
 LOOPBACK = (ipaddress.ip_network("127.0.0.1/32"),)
 
@@ -130,7 +130,7 @@ def test_non_public_literals_are_refused(host: str) -> None:
 
 
 def test_ipaddress_flags_alone_would_miss_these() -> None:
-    # Why netguard keeps its own deny list: these pass `is_global` on Python 3.11.
+    # Why net/guard.py keeps its own deny list: these pass `is_global` on Python 3.11.
     for text in ("64:ff9b::7f00:1", "2002:7f00:1::", "::127.0.0.1", "fec0::1"):
         ip = ipaddress.ip_address(text)
         assert not is_public(ip), text

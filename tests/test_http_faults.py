@@ -36,9 +36,9 @@ from hypothesis import settings as hsettings
 from hypothesis import strategies as st
 
 from pipeline.errors import FailureClass, FetchError
-from pipeline.http import HttpClient, HttpSettings, RateLimited
-from pipeline.httpbody import BodyDecoder, BodyTruncated
-from pipeline.politeness import retry_after_seconds
+from pipeline.net.body import BodyDecoder, BodyTruncated
+from pipeline.net.http import HttpClient, HttpSettings, RateLimited
+from pipeline.net.politeness import retry_after_seconds
 
 LOOPBACK = (ipaddress.ip_network("127.0.0.1/32"),)
 MB = 1024 * 1024

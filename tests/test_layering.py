@@ -37,7 +37,7 @@ def test_pure_stages_do_not_import_store_or_network(folder: str) -> None:
         bad = {
             m
             for m in imports(path)
-            if m.startswith(("pipeline.store", "pipeline.http", "httpx", "sqlite"))
+            if m.startswith(("pipeline.store", "pipeline.net", "httpx", "sqlite"))
         }
         assert not bad, f"{path.relative_to(ROOT)} imports {bad}"
 
@@ -45,14 +45,14 @@ def test_pure_stages_do_not_import_store_or_network(folder: str) -> None:
 def test_fetchers_depend_only_on_models_errors_and_http() -> None:
     for path in modules("fetch"):
         ours = {m for m in imports(path) if m.startswith("pipeline.")}
-        allowed = ("pipeline.models", "pipeline.errors", "pipeline.http", "pipeline.fetch")
+        allowed = ("pipeline.models", "pipeline.errors", "pipeline.net", "pipeline.fetch")
         assert all(m.startswith(allowed) for m in ours), f"{path.name}: {ours}"
 
 
 @pytest.mark.parametrize(
     ("library", "owners"),
     [
-        ("httpx", {"http.py"}),
+        ("httpx", {"net/http.py"}),
         ("sqlite_utils", None),
         ("trafilatura", {"extract/text.py"}),
         ("warcio", {"archive.py"}),

@@ -13,9 +13,9 @@ import sqlite_utils
 from pipeline import store
 from pipeline.errors import FailureClass, FetchError
 from pipeline.export import Selection, render_selection
-from pipeline.http import HttpClient, HttpSettings
 from pipeline.linkcheck import check_links, is_gone
 from pipeline.models import Fetched, Link, MatchStatus
+from pipeline.net.http import HttpClient, HttpSettings
 
 ALIVE, GONE, FLAKY = "https://a.example/ok", "https://a.example/gone", "https://a.example/flaky"
 

@@ -12,10 +12,10 @@ from .. import app, store
 from ..errors import InputError
 from ..extract import extract_document
 from ..extract.norms import display_for_key
-from ..http import HttpClient
 from ..ingest import Ingestor, fetched_from_file
 from ..jsonout import extraction_json
 from ..models import Fetched, Link, MatchStatus
+from ..net import HttpClient
 from ..policies import read_policy_file
 from ..store.exports import policy_links
 from .common import options, queue_line

@@ -14,8 +14,8 @@ from ..archive import iter_archive
 from ..errors import FetchError, InputError, PipelineError
 from ..fetch import DiscoverContext, discover_links
 from ..fetch.polite import PoliteGetter
-from ..http import HttpClient, RobotsCache
 from ..models import Link, Source
+from ..net import HttpClient, RobotsCache
 from .common import EXIT_PARTIAL, options
 
 

@@ -11,8 +11,8 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from ..http import RobotsCache
 from ..models import Fetched
+from ..net import RobotsCache
 from .base import Getter
 
 # A Crawl-delay above this is a site asking not to be crawled by us at all, in practice; we stay

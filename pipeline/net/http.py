@@ -4,12 +4,12 @@ Takes a URL (from data: feeds, listings, policy entries) and gives a `Fetched` r
 `FetchError` with a `FailureClass` and the number of attempts. On the way it:
 
 - refuses every address that is not public, by the resolved IP, on every redirect hop, before any
-  connection is made (netguard.py), and connects to exactly the checked IP (netpin.py), so DNS
+  connection is made (guard.py), and connects to exactly the checked IP (pin.py), so DNS
   rebinding between check and connect is impossible. The URL keeps its host name, so the Host
   header, TLS SNI and the certificate check use the name while the socket goes to the pinned IP;
-- enforces a total deadline per request on every socket read and write (netpin.py), so a server
+- enforces a total deadline per request on every socket read and write (pin.py), so a server
   trickling one byte at a time, body or headers, is cut although no single read times out;
-- caps the body after decompression (httpbody.py), refuses a huge Content-Length before reading,
+- caps the body after decompression (body.py), refuses a huge Content-Length before reading,
   and classifies cut bodies as TRUNCATED;
 - retries 408/429/5xx and connection failures with jittered backoff, honours Retry-After up to a
   cap and defers longer waits to the next run (`RateLimited.retry_at`);
@@ -31,11 +31,15 @@ from types import TracebackType
 
 import httpx
 
-from pipeline import netpin
 from pipeline.errors import FailureClass, FetchError
-from pipeline.httpbody import ACCEPT_ENCODING, BadEncoding, BodyDecoder, BodyTruncated
-from pipeline.httpbody import parse_encodings as _parse_encodings
-from pipeline.httpsettings import (
+from pipeline.models import Fetched
+from pipeline.net import pin
+from pipeline.net.body import ACCEPT_ENCODING, BadEncoding, BodyDecoder, BodyTruncated
+from pipeline.net.body import parse_encodings as _parse_encodings
+from pipeline.net.guard import AddressRefused, Resolver, resolve_checked, system_resolver
+from pipeline.net.politeness import HostSlots, backoff_delay, retry_after_seconds
+from pipeline.net.robots import RobotsCache
+from pipeline.net.settings import (
     REDIRECTS,
     RETRY_STATUSES,
     AttemptFailed,
@@ -44,10 +48,6 @@ from pipeline.httpsettings import (
     cause,
     status_class,
 )
-from pipeline.models import Fetched
-from pipeline.netguard import AddressRefused, Resolver, resolve_checked, system_resolver
-from pipeline.politeness import HostSlots, backoff_delay, retry_after_seconds
-from pipeline.robots import RobotsCache
 
 __all__ = ["HttpClient", "HttpSettings", "RateLimited", "RobotsCache"]
 
@@ -74,11 +74,11 @@ class _CoreBody(httpx.SyncByteStream):
 
 
 class _PinnedTransport(httpx.BaseTransport):
-    """httpx requests over netpin's pinned pool. Written out rather than an HTTPTransport with its
+    """httpx requests over pin's pinned pool. Written out rather than an HTTPTransport with its
     pool swapped: that pool is a private attribute, and if httpx renamed it pinning would silently
     stop. httpcore's errors pass through untranslated; `_classify` reads both families."""
 
-    def __init__(self, pool: netpin.PinnedPool) -> None:
+    def __init__(self, pool: pin.PinnedPool) -> None:
         self._pool = pool
 
     def handle_request(self, request: httpx.Request) -> httpx.Response:
@@ -124,7 +124,7 @@ class HttpClient:
         self._slots = HostSlots(clock, sleep)
         s = settings
         self._transport = transport or _PinnedTransport(
-            netpin.PinnedPool(self._check, clock, _ssl_context(s.ca_bundle))
+            pin.PinnedPool(self._check, clock, _ssl_context(s.ca_bundle))
         )
         # Builds requests (default headers, timeouts, cookies); sending goes straight to the
         # transport, see `_send`.
@@ -207,7 +207,7 @@ class HttpClient:
     def _attempt(
         self, url: str, target: httpx.URL, headers: dict[str, str], pause: float
     ) -> Fetched:
-        with netpin.request_scope(self._clock() + self.settings.total_deadline) as pins:
+        with pin.request_scope(self._clock() + self.settings.total_deadline) as pins:
             for _hop in range(self.settings.max_redirects + 1):
                 result = self._hop(url, target, headers, pause, pins)
                 if isinstance(result, Fetched):
@@ -226,7 +226,7 @@ class HttpClient:
         )
 
     def _hop(
-        self, url: str, target: httpx.URL, headers: dict[str, str], pause: float, pins: netpin.Pins
+        self, url: str, target: httpx.URL, headers: dict[str, str], pause: float, pins: pin.Pins
     ) -> Fetched | httpx.URL:
         """One request: guard, wait for the host's turn, send, and conclude (a record or a hop)."""
         host = target.raw_host.decode("ascii")
@@ -236,7 +236,7 @@ class HttpClient:
         except AddressRefused as exc:
             raise _classify(exc, in_body=False) from None
         with self._slots.hold(host, pause) as queued:
-            netpin.extend_deadline(queued)  # waiting our turn is politeness, not server slowness
+            pin.extend_deadline(queued)  # waiting our turn is politeness, not server slowness
             response = self._send(target, headers)
             try:
                 return self._conclude(url, target, response)
@@ -314,7 +314,7 @@ class HttpClient:
         return failed
 
     def _deadline_passed(self) -> bool:
-        return netpin.deadline_passed(self._clock)
+        return pin.deadline_passed(self._clock)
 
     def _check_deadline(self) -> None:
         # The socket layer enforces the deadline on real connections; this covers transports that
@@ -327,7 +327,7 @@ _NETWORK_ERRORS: tuple[type[Exception], ...] = (
     httpx.TransportError,
     AddressRefused,
     OSError,
-    *netpin.ERRORS,
+    *pin.ERRORS,
 )
 
 
@@ -399,9 +399,9 @@ def _classify(exc: BaseException, *, in_body: bool) -> AttemptFailed:
     # (and never retried without verification). Mid-body it is just a cut connection.
     if not in_body and cause(exc, ssl.SSLError) is not None:
         return AttemptFailed(FailureClass.TLS, detail)
-    if isinstance(exc, (httpx.ConnectTimeout, *netpin.CONNECT_TIMEOUTS)):
+    if isinstance(exc, (httpx.ConnectTimeout, *pin.CONNECT_TIMEOUTS)):
         return AttemptFailed(FailureClass.TIMEOUT, detail, retryable=True)
-    if isinstance(exc, (httpx.TimeoutException, *netpin.TIMEOUTS)):
+    if isinstance(exc, (httpx.TimeoutException, *pin.TIMEOUTS)):
         # A slow server is not retried: it would hold a worker for several deadlines.
         return AttemptFailed(FailureClass.TIMEOUT, detail)
     if in_body:

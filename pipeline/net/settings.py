@@ -8,7 +8,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 from pipeline.errors import FailureClass, FetchError
-from pipeline.netguard import IPNetwork
+from pipeline.net.guard import IPNetwork
 
 REDIRECTS = frozenset({301, 302, 303, 307, 308})
 # Transient by nature: the same request may well succeed later (RFC 9110 §15.5.9, §15.5.29). All
