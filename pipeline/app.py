@@ -49,6 +49,7 @@ def http_settings(fetch: FetchSettings) -> HttpSettings:
         max_bytes=fetch.max_bytes,
         retries=fetch.retries,
         host_delay=fetch.delay_seconds,
+        max_defer=fetch.max_defer_days * 24 * 3600,
     )
 
 

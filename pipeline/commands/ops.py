@@ -43,7 +43,12 @@ def _seconds(ctx: click.Context, param: click.Parameter, value: str | None) -> f
     if match is None:
         raise click.BadParameter(f"{value!r}: expected seconds or a number with s, m or h")
     seconds = float(match.group(1)) * {"": 1, "s": 1, "m": 60, "h": 3600}[match.group(2)]
+    if seconds > _MAX_DURATION:  # a run longer than this is a typo, and 1e400 reads as inf
+        raise click.BadParameter(f"{value!r}: at most {_MAX_DURATION // 3600:.0f}h")
     return seconds or None
+
+
+_MAX_DURATION = 7 * 24 * 3600.0
 
 
 @click.command()
