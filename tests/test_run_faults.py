@@ -272,3 +272,25 @@ def test_pipeline_run_survives_a_hostile_retry_after_and_defers_at_most_max_defe
     ahead = dt.datetime.fromisoformat(retry_at) - dt.datetime.now(dt.UTC)
     assert dt.timedelta(hours=23) < ahead <= dt.timedelta(days=1)
     assert conn.execute("SELECT COUNT(*) FROM versions").fetchone() == (1,)
+
+
+def test_sitemap_listed_non_public_urls_are_recorded_as_blocked_address(
+    db: sqlite_utils.Database, tmp_path: Path
+) -> None:
+    """Issue 13, item 7: they were recorded as `robots` (their robots.txt was refused first)."""
+    listed = [
+        "http://10.0.0.1/admin",
+        "http://169.254.169.254/latest/meta-data/",
+        "http://[::1]/x",
+        "http://2130706434/decimal-loopback",  # 127.0.0.2 spelled as one number
+    ]
+    with FaultServer() as srv:
+        locs = "".join(f"<url><loc>{u}</loc></url>" for u in [*listed, srv.url("/ok")])
+        srv.routes["/sitemap.xml"] = ok(f"<urlset>{locs}</urlset>".encode())
+        srv.routes["/ok"] = page(html(DS, "Publicado."))
+        summary = run(db, tmp_path, [source("mixed", srv.url("/sitemap.xml"))])
+        assert srv.connections == 3  # robots.txt, the sitemap, /ok: nothing else
+    rows = db.conn.execute(
+        "SELECT url, failure_class FROM failures WHERE run_id = ?", (summary.run_id,)
+    ).fetchall()
+    assert dict(rows) == dict.fromkeys(listed, "blocked_address")
