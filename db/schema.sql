@@ -77,7 +77,7 @@ CREATE TABLE extractions (
         text TEXT NOT NULL,
         text_hash TEXT NOT NULL,
         data TEXT NOT NULL,
-        created_at TEXT NOT NULL,
+        created_at TEXT NOT NULL, charset TEXT NOT NULL DEFAULT '', charset_method TEXT NOT NULL DEFAULT '',
         UNIQUE (version_id, extractor_version)
     );
 

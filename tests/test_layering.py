@@ -57,6 +57,7 @@ def test_fetchers_depend_only_on_models_errors_and_http() -> None:
         ("trafilatura", {"extract/text.py"}),
         ("warcio", {"archive.py"}),
         ("protego", {"net/robots.py"}),
+        ("charset_normalizer", {"extract/charset.py"}),
         ("click", {"cli.py", "commands/"}),
     ],
 )

@@ -294,3 +294,22 @@ def test_sitemap_listed_non_public_urls_are_recorded_as_blocked_address(
         "SELECT url, failure_class FROM failures WHERE run_id = ?", (summary.run_id,)
     ).fetchall()
     assert dict(rows) == dict.fromkeys(listed, "blocked_address")
+
+
+def test_a_lying_charset_is_stored_decoded_right_with_the_choice_recorded(
+    db: sqlite_utils.Database, tmp_path: Path
+) -> None:
+    """Issue 13, item 2: `charset=utf-16` on latin-1 bytes was stored as ok, title garbled."""
+    title = "Resolución Ministerial N° 0255-2020-JUS"
+    body = html(title, "Crean el Registro sobre situaciones de riesgo. " * 6)
+    latin1 = body.decode("utf-8").replace('charset="utf-8"', 'charset="utf-16"').encode("latin-1")
+    with FaultServer() as srv:
+        srv.routes["/rm"] = page(latin1, content_type="text/html; charset=utf-16")
+        srv.routes["/sitemap.xml"] = sitemap(srv, ["/rm"])
+        run(db, tmp_path, [source("liar", srv.url("/sitemap.xml"))])
+    row = db.conn.execute(
+        "SELECT e.title, e.page_class, e.charset, e.charset_method FROM extractions e"
+    ).fetchone()
+    assert row == (title, "ok", "cp1252", "detected")
+    keys = {k for (k,) in db.conn.execute("SELECT norm_key FROM mentions")}
+    assert "RM|255|2020|JUS" in keys

@@ -216,6 +216,12 @@ MIGRATIONS: tuple[str, ...] = (
     """
     ALTER TABLE documents ADD COLUMN listed_extra TEXT NOT NULL DEFAULT '{}';
     """,
+    # 7: how each extraction read its bytes: the charset and why that one (declared, detected,
+    # ...). Servers lie about charsets; a garbled text can then be traced to its decoding.
+    """
+    ALTER TABLE extractions ADD COLUMN charset TEXT NOT NULL DEFAULT '';
+    ALTER TABLE extractions ADD COLUMN charset_method TEXT NOT NULL DEFAULT '';
+    """,
 )
 
 
