@@ -16,9 +16,10 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from .errors import ConfigError
+from .errors import ConfigError, InputError
 from .fetch.gazette import PLATFORMS
 from .fetch.listed import selector_error
+from .localfiles import MAX_CONFIG_BYTES, read_regular
 from .models import Source, SourceKind
 
 DEFAULT_CONFIG = Path("sources.toml")
@@ -126,10 +127,10 @@ def load_config(path: Path | None) -> Config:
     if path is None:
         return Config(path=None)
     try:
-        raw = tomllib.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise ConfigError(f"config file not found: {path}") from None
-    except (OSError, UnicodeDecodeError) as exc:
+        raw = tomllib.loads(read_regular(path, "config file", MAX_CONFIG_BYTES).decode("utf-8"))
+    except InputError as exc:  # missing, a pipe or a device, too large: the same one line
+        raise ConfigError(str(exc)) from None
+    except UnicodeDecodeError as exc:
         raise ConfigError(f"cannot read config file {path}: {exc}") from None
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(f"{path}: not valid TOML: {exc}") from None

@@ -14,6 +14,7 @@ from ..extract import extract_document
 from ..extract.norms import display_for_key
 from ..ingest import Ingestor, fetched_from_file
 from ..jsonout import extraction_json
+from ..localfiles import MAX_DOCUMENT_BYTES, check_regular
 from ..models import Fetched, Link, MatchStatus
 from ..net import HttpClient
 from ..policies import read_policy_file
@@ -78,13 +79,26 @@ class _Inputs:
             self._client.close()
 
     def read(self, arg: str, url: str | None) -> Fetched:
-        if arg.startswith(("http://", "https://")):
+        if _is_url(arg):
             if self._client is None:
                 self._client = app.http_client(app.load(options()))
             return self._client.get(arg)
         if "://" in arg or arg.startswith(("file:", "data:")):
             raise InputError(f"only local files and http(s) URLs can be read: {arg}")
         return fetched_from_file(Path(arg), url)
+
+
+def _is_url(arg: str) -> bool:
+    return arg.startswith(("http://", "https://"))
+
+
+def _check_inputs(inputs: Sequence[str], url: str | None) -> None:
+    """Every local input checked before anything is read or written: a named pipe, a device or
+    an oversized file stops the command with nothing stored."""
+    _check_url_option(inputs, url)
+    for arg in inputs:
+        if not _is_url(arg) and "://" not in arg and not arg.startswith(("file:", "data:")):
+            check_regular(Path(arg), "file", MAX_DOCUMENT_BYTES)
 
 
 def _check_url_option(inputs: Sequence[str], url: str | None) -> None:
@@ -103,7 +117,7 @@ def _check_url_option(inputs: Sequence[str], url: str | None) -> None:
 )
 def extract(inputs: tuple[str, ...], as_json: bool, url: str | None, country: str) -> None:
     """Extract title, dates, norms and summary from files or URLs (no database writes)."""
-    _check_url_option(inputs, url)
+    _check_inputs(inputs, url)
     with _Inputs() as documents:
         for arg in inputs:
             _print_extraction(arg, documents.read(arg, url), as_json, country)
@@ -135,7 +149,7 @@ def _print_extraction(arg: str, fetched: Fetched, as_json: bool, country: str) -
 @click.option("--country", default="PE", show_default=True, help="Country of the documents.")
 def add(inputs: tuple[str, ...], url: str | None, source_name: str, country: str) -> None:
     """Ingest documents from files or URLs: archive, extract, link."""
-    _check_url_option(inputs, url)
+    _check_inputs(inputs, url)
     opts = options()
     db = app.open_db(opts, create=True)
     ingestor = app.ingestor(db, opts, app.load(opts))

@@ -12,8 +12,9 @@ import click
 
 from .. import app
 from ..errors import InputError
+from ..localfiles import read_regular
 from ..review import decisions
-from ..review.auth import set_password
+from ..review.auth import MAX_PASSWORD, set_password
 from ..review.queue import parse_filter
 from ..review.security import LOOPBACK_HOSTS, link_url
 from ..store.decisions import SORTS, STATUSES, Database, list_queue, load_match
@@ -36,7 +37,7 @@ def session_key(db_path: Path) -> str:
         fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
         with os.fdopen(fd, "w") as out:
             out.write(secrets.token_urlsafe(48))
-    return path.read_text(encoding="utf-8").strip()
+    return read_regular(path, "session key file", 4096).decode("utf-8", "replace").strip()
 
 
 @click.group()
@@ -203,7 +204,8 @@ def users() -> None:
 def users_add(name: str, password_stdin: bool) -> None:
     """Create editor NAME, or set a new password for NAME (stored as an argon2id hash)."""
     if password_stdin:
-        password = sys.stdin.readline().rstrip("\r\n")
+        # Bounded: `--password-stdin < /dev/zero` must not read until memory runs out.
+        password = sys.stdin.readline(MAX_PASSWORD + 2).rstrip("\r\n")
     else:
         password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
     db = app.open_db(options(), create=True)
