@@ -248,7 +248,10 @@ def check_links_command(policy_id: str | None, country: str | None, status: str)
     for dead in report.dead:
         copy = f"archived copy {dead.archive_ref}" if dead.archive_ref else "no archived copy"
         click.echo(f"dead: {dead.url} → {copy}")
+    for refused in report.refused:
+        click.echo(f"refused: {refused.url} ({refused.failure}: {refused.detail})")
     click.echo(
         f"checked {report.checked} links: {report.ok} ok, {len(report.dead)} dead, "
+        f"{len(report.refused)} refused (not asked: address or URL not allowed), "
         f"{report.unknown} not answering now (state kept)"
     )
