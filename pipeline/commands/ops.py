@@ -18,7 +18,6 @@ from ..export import (
     Selection,
     remember_export,
     render_selection,
-    write_atomically,
     write_per_policy,
 )
 from ..linkcheck import check_links
@@ -31,6 +30,7 @@ from ..nightly import (
     run_lock,
     run_nightly,
 )
+from ..outfiles import write_atomically
 from ..store.exports import policy_links
 from .common import options
 
