@@ -83,3 +83,16 @@ def test_the_choice_is_recorded_on_the_extraction_and_the_norm_is_found() -> Non
     assert got.title == TITLE
     assert [n.key for n in got.norms][:1] == ["RM|255|2020|JUS"]
     assert (got.charset, got.charset_method) == ("cp1252", "detected")
+
+
+def test_the_plain_text_fallback_does_not_obey_the_pages_meta_charset() -> None:
+    """Found by the fuzz test: when trafilatura keeps nothing, the fallback re-parsed the tree
+    with lxml's default parser, which obeyed `<meta charset="utf-16">`: every word became CJK."""
+    from pipeline.extract.text import _plain_walk, parse_tree
+
+    tree = parse_tree(
+        '<html><head><meta charset="utf-16"><title>Ley N° 31405</title></head>'
+        "<body><div>Ley de protección</div><p>Entra en vigor.</p></body></html>"
+    )
+    assert tree is not None
+    assert _plain_walk(tree) == "Ley N° 31405\nLey de protección\nEntra en vigor."

@@ -194,7 +194,10 @@ def _clean_title(tree: HtmlElement, meta: tuple[tuple[str, str], ...]) -> str:
 
 def _plain_walk(tree: HtmlElement) -> str:
     """Fallback text: every text node outside non-content tags, a newline at each block."""
-    root = document_fromstring(etree.tostring(tree)) if len(tree) else tree
+    # A copy to strip, re-parsed as UTF-8 by our parser: lxml's default one would obey the page's
+    # own <meta charset> (found by the fuzz test: "utf-16" turned the whole text into CJK).
+    copy = etree.tostring(tree, encoding="utf-8")
+    root = document_fromstring(copy, parser=_PARSER) if len(tree) else tree
     etree.strip_elements(root, *_NOT_TEXT, with_tail=False)
     parts: list[str] = []
     for el in root.iter():
