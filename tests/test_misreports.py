@@ -95,9 +95,10 @@ def test_run_line_reads_like_a_sentence() -> None:
 def test_make_run_passes_the_config_it_is_given() -> None:
     def dry(*args: str) -> str:
         done = subprocess.run(
-            ["make", "-n", "run", *args], cwd=ROOT, capture_output=True, text=True, check=True
-        )
-        return done.stdout.strip().splitlines()[-1]
+            ["make", "--no-print-directory", "-n", "run", *args],
+            cwd=ROOT, capture_output=True, text=True, check=True,
+        )  # fmt: skip
+        return next(line for line in done.stdout.splitlines() if "/pipeline --db" in line)
 
     assert dry("CONFIG=/etc/observatory/sources.toml").endswith(
         "--config /etc/observatory/sources.toml run"
