@@ -4,6 +4,8 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 DB ?= db/observatory.db
+# The sources and settings `make run` uses: `make run CONFIG=/etc/observatory/sources.toml`.
+CONFIG ?= sources.toml
 # quick (about 1 min), default (under 10 min on 2 cores) or full (10,000-document RSS run).
 BENCH_SCALE ?= default
 BENCH_STAMP := $(VENV)/.bench-installed
@@ -39,8 +41,8 @@ format: $(STAMP) ## Apply ruff's formatting and safe fixes
 	$(BIN)/ruff format pipeline tests demo eval bench
 	$(BIN)/ruff check --fix pipeline tests demo eval bench
 
-run: $(STAMP) ## The nightly job: fetch, extract, link every enabled source; report; backup
-	$(BIN)/pipeline --db $(DB) run
+run: $(STAMP) ## The nightly job (CONFIG=sources.toml, DB=db/observatory.db); report; backup
+	$(BIN)/pipeline --db $(DB) --config $(CONFIG) run
 
 backup: $(STAMP) ## A checked, dated copy of the database in db/backups (7 daily + 4 weekly)
 	$(BIN)/pipeline --db $(DB) backup

@@ -4,6 +4,12 @@ CREATE INDEX decisions_by_match ON decisions(match_id);
 -- index failures_by_run
 CREATE INDEX failures_by_run ON failures(run_id);
 
+-- index login_failures_by_address
+CREATE INDEX login_failures_by_address ON login_failures(address, at);
+
+-- index login_failures_by_name
+CREATE INDEX login_failures_by_name ON login_failures(name, address, at);
+
 -- index matches_by_policy
 CREATE INDEX matches_by_policy ON matches(policy_id, status);
 
@@ -18,6 +24,9 @@ CREATE INDEX policy_norms_by_key ON policy_norms(norm_key);
 
 -- index proposals_by_policy
 CREATE INDEX proposals_by_policy ON proposals(policy_id, status);
+
+-- index sessions_by_editor
+CREATE INDEX sessions_by_editor ON sessions(editor);
 
 -- table decisions
 CREATE TABLE decisions (
@@ -77,7 +86,7 @@ CREATE TABLE extractions (
         text TEXT NOT NULL,
         text_hash TEXT NOT NULL,
         data TEXT NOT NULL,
-        created_at TEXT NOT NULL,
+        created_at TEXT NOT NULL, charset TEXT NOT NULL DEFAULT '', charset_method TEXT NOT NULL DEFAULT '',
         UNIQUE (version_id, extractor_version)
     );
 
@@ -101,6 +110,13 @@ CREATE TABLE link_checks (
         failure_class TEXT NOT NULL DEFAULT '',
         detail TEXT NOT NULL DEFAULT '',
         dead_since TEXT
+    );
+
+-- table login_failures
+CREATE TABLE login_failures (
+        name TEXT NOT NULL,
+        address TEXT NOT NULL,
+        at REAL NOT NULL
     );
 
 -- table matches
@@ -202,13 +218,21 @@ CREATE TABLE runs (
         stats TEXT NOT NULL DEFAULT '{}'
     );
 
+-- table sessions
+CREATE TABLE sessions (
+        id_hash TEXT PRIMARY KEY,
+        editor TEXT NOT NULL REFERENCES users(name) ON DELETE CASCADE,
+        created_at TEXT NOT NULL,
+        expires_at TEXT NOT NULL
+    );
+
 -- table users
 CREATE TABLE users (
         name TEXT PRIMARY KEY,
         password_hash TEXT NOT NULL,
         created_at TEXT NOT NULL,
         disabled INTEGER NOT NULL DEFAULT 0
-    );
+    , last_login TEXT);
 
 -- table versions
 CREATE TABLE versions (

@@ -50,6 +50,7 @@ def http_settings(fetch: FetchSettings) -> HttpSettings:
         retries=fetch.retries,
         host_delay=fetch.delay_seconds,
         resolve=fetch.resolve,
+        max_defer=fetch.max_defer_days * 24 * 3600,
     )
 
 

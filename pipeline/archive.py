@@ -34,6 +34,7 @@ from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
 
 from pipeline.errors import InputError
+from pipeline.localfiles import open_regular
 from pipeline.models import Fetched
 
 SUFFIX = ".warc.gz"
@@ -42,6 +43,9 @@ REQUESTED_URI = "Pipeline-Requested-URI"  # the URL asked for, before redirects
 CONTENT_TYPE = "Pipeline-Content-Type"  # Fetched.content_type, which may differ from the header
 # Describe how the body travelled, not the decoded body we store.
 _WIRE_HEADERS = frozenset({"content-encoding", "transfer-encoding", "content-length"})
+# A record body read back from an archive (replay) is at most this big: above any sane [fetch]
+# max_bytes, and it keeps a hostile or corrupt archive from filling memory.
+MAX_RECORD_BYTES = 64_000_000
 
 
 class Archive:
@@ -96,8 +100,9 @@ class Archive:
             with path.open("rb") as stream:
                 stream.seek(int(offset))
                 for record in ArchiveIterator(stream):
-                    if record.rec_type == "response":
-                        return _fetched(record)
+                    found = _fetched(record) if record.rec_type == "response" else None
+                    if found is not None:
+                        return found
                     break
         except FileNotFoundError:
             raise InputError(f"archive file missing: {rel}") from None
@@ -140,8 +145,10 @@ class Archive:
 
 
 def iter_archive(path: Path) -> Iterator[Fetched]:
-    """Every response record of a WARC file, in order; stops quietly at a torn last record."""
-    with Path(path).open("rb") as stream:
+    """Every response record of a WARC file, in order; stops quietly at a torn last record.
+    The file must be a regular file (InputError otherwise); a record whose body is over
+    MAX_RECORD_BYTES is skipped unread, so a hostile archive cannot exhaust memory."""
+    with open_regular(Path(path), "archive") as stream:
         records = iter(ArchiveIterator(stream))
         while True:
             try:
@@ -153,7 +160,8 @@ def iter_archive(path: Path) -> Iterator[Fetched]:
                 return
             except Exception:  # a run killed mid-write leaves a torn tail; the rest is good
                 return
-            yield fetched
+            if fetched is not None:
+                yield fetched
 
 
 def _record(writer: WARCWriter, fetched: Fetched) -> Any:
@@ -184,10 +192,12 @@ def _reason(status: int) -> str:
         return ""
 
 
-def _fetched(record: Any) -> Fetched:
+def _fetched(record: Any) -> Fetched | None:
     warc = record.rec_headers
     final_url = warc.get_header("WARC-Target-URI") or ""
-    body = record.content_stream().read()
+    body = record.content_stream().read(MAX_RECORD_BYTES + 1)
+    if len(body) > MAX_RECORD_BYTES:
+        return None
     headers = {
         k.lower(): v for k, v in record.http_headers.headers if k.lower() not in _WIRE_HEADERS
     }

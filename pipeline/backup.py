@@ -15,7 +15,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-from .errors import StoreError
+from .errors import InputError, StoreError
+from .localfiles import check_regular
 from .store.reports import Database, integrity_of, restore_into, vacuum_into
 
 DAILY, WEEKLY = 7, 4
@@ -91,8 +92,10 @@ def prune(folder: Path, stem: str = "observatory") -> tuple[Path, ...]:
 
 def restore_backup(db: Database, source: Path) -> None:
     """Check `source`, then copy it into the live database (the caller holds the run lock)."""
-    if not source.is_file():
-        raise StoreError(f"backup not found: {source}")
+    try:
+        check_regular(source, "backup")
+    except InputError as exc:
+        raise StoreError(str(exc)) from None
     verdict = integrity_of(source)
     if verdict != "ok":
         raise StoreError(f"{source} failed its integrity check ({verdict}); nothing restored")

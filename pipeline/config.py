@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import ipaddress
+import math
 import re
 import tomllib
 from collections.abc import Callable, Mapping
@@ -15,9 +16,10 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from .errors import ConfigError
+from .errors import ConfigError, InputError
 from .fetch.gazette import PLATFORMS
 from .fetch.listed import selector_error
+from .localfiles import MAX_CONFIG_BYTES, read_regular
 from .models import Source, SourceKind
 
 DEFAULT_CONFIG = Path("sources.toml")
@@ -40,6 +42,8 @@ class FetchSettings:
     concurrency: int = 4
     # host → "ip:port": answered by a local server, as `curl --resolve` does (the demo, tests).
     resolve: tuple[tuple[str, str, int], ...] = ()
+    # The latest a URL is put off when its server asks us to come back later (429, Retry-After).
+    max_defer_days: float = 7.0
 
 
 @dataclass(frozen=True)
@@ -97,6 +101,24 @@ _OPTIONS: dict[SourceKind, dict[str, tuple[str, bool]]] = {
     },
     SourceKind.GAZETTE: {"platform": (_TEXT, True), "date_format": (_TEXT, False)},
 }
+# Every number a config may set, with the range that keeps it meaningful: (lowest, highest, unit).
+# A zero concurrency would deadlock the run, a NaN deadline never fires (it compares false with
+# everything), an infinite delay stalls a host forever: each is refused at load, key named.
+_RANGES: dict[str, tuple[float, float, str]] = {
+    "delay_seconds": (0, 3600, " seconds"),
+    "connect_timeout": (0.1, 600, " seconds"),
+    "read_timeout": (0.1, 3600, " seconds"),
+    "total_deadline": (0.1, 3600, " seconds"),
+    "max_bytes": (1024, 1_000_000_000, " bytes"),
+    "retries": (0, 10, ""),
+    "concurrency": (1, 64, ""),
+    "max_defer_days": (0, 365, " days"),
+    "auto_accept_score": (0.01, 1, ""),
+    "candidate_score": (0.01, 1, ""),
+    "lead_chars": (40, 100_000, " characters"),
+    "expect_items_within_days": (1, 3650, " days"),
+    "max_pages": (1, 100, ""),
+}
 _FETCH_KEYS = set(FetchSettings.__dataclass_fields__)
 _LINK_KEYS = set(LinkSettings.__dataclass_fields__)
 _TOP_KEYS = {"fetch", "link", "source"}
@@ -107,16 +129,16 @@ def load_config(path: Path | None) -> Config:
     if path is None:
         return Config(path=None)
     try:
-        raw = tomllib.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise ConfigError(f"config file not found: {path}") from None
-    except (OSError, UnicodeDecodeError) as exc:
+        raw = tomllib.loads(read_regular(path, "config file", MAX_CONFIG_BYTES).decode("utf-8"))
+    except InputError as exc:  # missing, a pipe or a device, too large: the same one line
+        raise ConfigError(str(exc)) from None
+    except UnicodeDecodeError as exc:
         raise ConfigError(f"cannot read config file {path}: {exc}") from None
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(f"{path}: not valid TOML: {exc}") from None
     _refuse_unknown(raw, _TOP_KEYS, f"{path}")
     fetch = _fetch_settings(raw.get("fetch", {}), path)
-    link = _build(LinkSettings, raw.get("link", {}), _LINK_KEYS, f"{path} [link]")
+    link = _link_settings(raw.get("link", {}), path)
     sources = _sources(raw.get("source", []), path)
     return Config(path=path, fetch=fetch, link=link, sources=sources)
 
@@ -144,9 +166,30 @@ def _build(cls: Callable[..., Any], table: Any, allowed: set[str], where: str) -
         ok = isinstance(value, expected) or (expected is float and isinstance(value, int))
         if not ok or isinstance(value, bool) != (expected is bool):
             raise ConfigError(f"{where}: '{key}' must be {expected.__name__}, got {value!r}")
-        if isinstance(value, int | float) and not isinstance(value, bool) and value < 0:
-            raise ConfigError(f"{where}: '{key}' must not be negative")
+        if key in _RANGES:
+            _in_range(key, value, where)
     return cls(**table)
+
+
+def _in_range(key: str, value: Any, where: str) -> None:
+    """Refuse a number outside its key's range, NaN and infinities included."""
+    low, high, unit = _RANGES[key]
+    number = isinstance(value, int | float) and not isinstance(value, bool)
+    if not number or not math.isfinite(value) or not low <= value <= high:
+        raise ConfigError(
+            f"{where}: '{key}' must be a number from {low:g} to {high:g}{unit}, got {value!r}"
+        )
+
+
+def _link_settings(table: Any, path: Path) -> LinkSettings:
+    where = f"{path} [link]"
+    link: LinkSettings = _build(LinkSettings, table, _LINK_KEYS, where)
+    if link.candidate_score > link.auto_accept_score:
+        raise ConfigError(
+            f"{where}: 'candidate_score' ({link.candidate_score:g}) must not exceed"
+            f" 'auto_accept_score' ({link.auto_accept_score:g})"
+        )
+    return link
 
 
 def _fetch_settings(table: Any, path: Path) -> FetchSettings:
@@ -274,8 +317,9 @@ def _options(kind: SourceKind, value: Any, where: str) -> Mapping[str, Any]:
 
 def _option(key: str, form: str, value: Any, where: str) -> None:
     if form == _COUNT:
-        if not isinstance(value, int) or isinstance(value, bool) or value < 1:
+        if not isinstance(value, int) or isinstance(value, bool):
             raise ConfigError(f"{where}: '{key}' must be a positive integer")
+        _in_range(key, value, where)
         return
     if not isinstance(value, str) or not value.strip():
         raise ConfigError(f"{where}: '{key}' must be a non-empty string")
@@ -299,8 +343,11 @@ def _bool(entry: Mapping[str, Any], key: str, where: str) -> bool:
 
 def _opt_int(entry: Mapping[str, Any], key: str, where: str) -> int | None:
     value = entry.get(key)
-    if value is not None and (not isinstance(value, int) or isinstance(value, bool) or value < 1):
+    if value is None:
+        return None
+    if not isinstance(value, int) or isinstance(value, bool):
         raise ConfigError(f"{where}: '{key}' must be a positive integer")
+    _in_range(key, value, where)
     return value
 
 
@@ -308,8 +355,7 @@ def _opt_float(entry: Mapping[str, Any], key: str, where: str) -> float | None:
     value = entry.get(key)
     if value is None:
         return None
-    if not isinstance(value, int | float) or isinstance(value, bool) or value < 0:
-        raise ConfigError(f"{where}: '{key}' must be a non-negative number")
+    _in_range(key, value, where)
     return float(value)
 
 

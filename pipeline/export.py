@@ -1,5 +1,5 @@
 """Export stage: each policy's linked sources → json | csv | md | html | csl | bibtex | ris, in a
-stable order, written atomically.
+stable order, written atomically (outfiles.py).
 
 Takes PolicyLinks records (the store builds them); gives text. One writer per format in a registry,
 so a new format is one module (pipeline/exporters/). Output files are written to a temporary file
@@ -9,14 +9,11 @@ new one, whole; names made from data are sanitised and a symbolic link is never 
 
 from __future__ import annotations
 
-import contextlib
 import csv
 import hashlib
 import io
 import json
-import os
 import re
-import secrets
 import unicodedata
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
@@ -31,6 +28,7 @@ from .exporters.html import to_html
 from .exporters.markdown import to_markdown
 from .exporters.ris import to_ris
 from .models import LinkedSource, MatchStatus, PolicyLinks
+from .outfiles import OutFile, check_name, write_all
 from .store.exports import (
     Database,
     SourceDetails,
@@ -194,53 +192,6 @@ def safe_filename(stem: str, fmt: str) -> str:
     return f"{clean}.{EXTENSIONS[fmt]}"
 
 
-def write_atomically(path: Path, text: str) -> None:
-    """Temp file in the target's folder, fsync, rename: readers see the old file or the new one.
-
-    Works through a descriptor of the folder: the temp file is created exclusively and without
-    following links, and the rename replaces a link planted at the target instead of writing
-    through it, so a race between check and write cannot redirect the export either."""
-    if path.is_symlink():
-        raise ExportError(f"refusing to write through a symbolic link: {path}")
-    if path.is_dir():
-        raise ExportError(f"output path is a directory: {path}")
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        folder = os.open(path.parent, os.O_RDONLY | os.O_DIRECTORY)
-    except OSError as exc:
-        raise ExportError(f"cannot write to {path.parent}: {exc.strerror}") from None
-    try:
-        _write_in(folder, path.name, text, path)
-    finally:
-        os.close(folder)
-
-
-def _write_in(folder: int, name: str, text: str, shown: Path) -> None:
-    tmp = f".{name}.{secrets.token_hex(6)}.tmp"
-    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW
-    try:
-        fd = os.open(tmp, flags, 0o644, dir_fd=folder)
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
-            handle.write(text)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(tmp, name, src_dir_fd=folder, dst_dir_fd=folder)
-        os.fsync(folder)  # the rename itself survives a crash
-    except OSError as exc:
-        with contextlib.suppress(OSError):  # the temp file may not exist yet
-            os.unlink(tmp, dir_fd=folder)
-        raise ExportError(f"cannot write {shown}: {exc.strerror}") from None
-
-
-def write_in_folder(folder: Path, name: str, text: str) -> Path:
-    """Write `name` (a sanitised file name, no folders) atomically inside `folder`."""
-    if name != Path(name).name or name.startswith(".") or "/" in name or "\\" in name:
-        raise ExportError(f"unsafe output file name: {name!r}")
-    target = folder / name
-    write_atomically(target, text)
-    return target
-
-
 @dataclass(frozen=True)
 class Selection:
     """What one export covers; its `key` names it in `export_state` for --since-last."""
@@ -288,9 +239,13 @@ def remember_export(db: Database, sel: Selection, rendered: Rendered) -> None:
 
 
 def write_per_policy(folder: Path, fmt: str, rendered: Rendered) -> list[Path]:
-    """One file per policy inside `folder`, named from its sanitised id (ids are data)."""
-    written = []
-    for item in rendered.data.items:
-        text = WRITERS[fmt](replace(rendered.data, items=(item,)))
-        written.append(write_in_folder(folder, safe_filename(item.policy.id, fmt), text))
-    return written
+    """One file per policy inside `folder`, named from its sanitised id (ids are data). All or
+    nothing: every target is checked before the first file is written."""
+    files = [
+        OutFile(
+            folder / check_name(safe_filename(item.policy.id, fmt)),
+            WRITERS[fmt](replace(rendered.data, items=(item,))),
+        )
+        for item in rendered.data.items
+    ]
+    return write_all(files)

@@ -18,10 +18,11 @@ import sqlite_utils
 from . import store
 from .archive import Archive
 from .config import LinkSettings
-from .errors import FailureClass, FetchError, InputError
+from .errors import FailureClass, FetchError
 from .extract import EXTRACTOR_VERSION, extract_document
 from .fetch.content import content_kind, text_fingerprint
 from .link import PolicyIndex, PolicyLookup, find_proposals, link_document
+from .localfiles import MAX_DOCUMENT_BYTES, read_regular
 from .models import Extraction, Fetched, Link, MatchStatus
 from .store.documents import latest_text_hash, touch_document
 
@@ -120,15 +121,9 @@ class Ingestor:
 
 
 def fetched_from_file(path: Path, url: str | None) -> Fetched:
-    """A local file as if fetched: the same archive, extraction and linking as a web page."""
-    try:
-        body = path.read_bytes()
-    except FileNotFoundError:
-        raise InputError(f"file not found: {path}") from None
-    except IsADirectoryError:
-        raise InputError(f"is a directory, not a document: {path}") from None
-    except OSError as exc:
-        raise InputError(f"cannot read {path}: {exc.strerror}") from None
+    """A local file as if fetched: the same archive, extraction and linking as a web page.
+    Regular files only, within the cap a fetch has (a named pipe, a device, /dev/zero refused)."""
+    body = read_regular(path, "file", MAX_DOCUMENT_BYTES)
     final = url or path.resolve().as_uri()
     content_type = mimetypes.guess_type(path.name)[0] or ""
     return Fetched(

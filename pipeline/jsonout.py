@@ -22,4 +22,5 @@ def extraction_json(input_name: str, e: Extraction) -> dict[str, Any]:
         "description": e.description,
         "page_class": e.page_class,
         "extractor_version": e.extractor_version,
+        "charset": {"name": e.charset, "method": e.charset_method} if e.charset else None,
     }

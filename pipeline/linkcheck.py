@@ -4,7 +4,9 @@ copy (the WARC record of the version we kept).
 
 Takes the database, a Getter and the URLs; gives counts and the dead links with their copies.
 Only an answer that says the page is gone marks it dead (404, 410, or a host that no longer
-exists); a timeout, a 5xx or a rate limit says nothing about the page and changes nothing.
+exists); a timeout, a 5xx or a rate limit says nothing about the page and changes nothing. A URL
+the guard refuses to ask at all (a non-public address, a bad scheme or URL) is *refused*: reported
+with its reason, never called "not answering", and its state is kept too.
 """
 
 from __future__ import annotations
@@ -19,6 +21,15 @@ from .store.exports import Database, record_link_check, source_details
 
 # "HTTP 404" / "HTTP 410" in the client's failure detail: the server itself says the page is gone.
 _GONE = ("HTTP 404", "HTTP 410")
+# Refusals of ours, before any request: nothing was asked, so nothing is known about the page.
+_REFUSED = frozenset({FailureClass.BLOCKED_ADDRESS, FailureClass.BAD_SCHEME, FailureClass.BAD_URL})
+
+
+@dataclass(frozen=True)
+class RefusedLink:
+    url: str
+    failure: str
+    detail: str
 
 
 @dataclass(frozen=True)
@@ -33,6 +44,7 @@ class LinkReport:
     ok: int = 0
     unknown: int = 0  # transient failures: the previous state stands
     dead: list[DeadLink] = field(default_factory=list)
+    refused: list[RefusedLink] = field(default_factory=list)  # never asked: the guard said no
 
 
 def is_gone(error: FetchError) -> bool:
@@ -50,6 +62,9 @@ def check_links(db: Database, client: Getter, urls: Iterable[str]) -> LinkReport
         try:
             client.get(url)
         except FetchError as exc:
+            if exc.failure in _REFUSED:
+                report.refused.append(RefusedLink(url, exc.failure.value, exc.detail))
+                continue
             if not is_gone(exc):
                 report.unknown += 1
                 continue

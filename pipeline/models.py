@@ -127,6 +127,10 @@ class Extraction:
     description: str = ""  # the page's meta description, kept as the summary's fallback
     page_class: str = "ok"  # ok | blocked | not_found | empty: only "ok" documents are linked
     extractor_version: str = ""
+    # How the bytes were read: the codec, and why it (bom | utf-8 | declared | detected |
+    # repaired | default); "" for PDFs. Kept so a garbled text can be traced to its decoding.
+    charset: str = ""
+    charset_method: str = ""
 
 
 class SourceKind(StrEnum):

@@ -7,14 +7,14 @@ position when the id itself is bad) and the field, so an editor can fix the file
 from __future__ import annotations
 
 import datetime as dt
-import json
 import re
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from .errors import PolicyFileError
+from .errors import InputError, PolicyFileError
 from .extract.norms import parse_key
+from .localfiles import MAX_POLICY_FILE_BYTES, load_json, read_regular
 from .models import Policy, PolicySource, norm_key
 
 _ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,99}$")
@@ -36,15 +36,12 @@ _SOURCE_FIELDS = {"url", "source_name", "title", "snippet", "date"}
 
 def read_policy_file(path: Path) -> list[Policy]:
     try:
-        raw = json.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise PolicyFileError(f"policy file not found: {path}") from None
-    except IsADirectoryError:
-        raise PolicyFileError(f"policy file is a directory: {path}") from None
-    except (OSError, UnicodeDecodeError) as exc:
+        text = read_regular(path, "policy file", MAX_POLICY_FILE_BYTES).decode("utf-8")
+        raw = load_json(text, str(path))
+    except UnicodeDecodeError as exc:
         raise PolicyFileError(f"cannot read policy file {path}: {exc}") from None
-    except json.JSONDecodeError as exc:
-        raise PolicyFileError(f"{path}: not valid JSON ({exc})") from None
+    except InputError as exc:
+        raise PolicyFileError(str(exc)) from None
     if not isinstance(raw, list):
         raise PolicyFileError(f"{path}: must be a JSON list of policy entries")
     policies = [parse_policy(entry, f"{path} entry #{i}") for i, entry in enumerate(raw, 1)]

@@ -19,9 +19,9 @@ from pathlib import Path
 from typing import Any
 
 from .config import Config
-from .export import write_atomically
 from .extract.norms import display_for_key
 from .models import MatchStatus
+from .outfiles import write_atomically
 from .store.proposals import StoredProposal, proposals_between
 from .store.reports import (
     Database,

@@ -186,3 +186,19 @@ class FaultServer:
             name, _, value = line.partition(":")
             headers[name.strip().lower()] = value.strip()
         return lines[0].split(" ")[1], headers
+
+
+# --- hostile numbers (issue 13): values no sane server sends, each once crashed or stalled a run --
+HOSTILE_RETRY_AFTER = {
+    "twelve-digits": "999999999999",  # 31,700 years: overflowed a timedelta
+    "twenty-three-digits": "9" * 23,  # overflowed the C int under datetime
+    "year-9999": "Fri, 31 Dec 9999 23:59:59 GMT",  # a date, 7,970 years ahead
+    "negative": "-5",
+    "not-a-number": "nan",
+    "superscript": "\xb2",  # "²": str.isdigit() says yes, int() says no
+}
+
+
+def huge_content_length(conn: socket.socket, srv: FaultServer) -> None:
+    """A Content-Length of 5,000 digits (Python's int() refuses more than 4,300)."""
+    conn.sendall(response("200 OK", {"Content-Length": "9" * 5000, "Connection": "close"}, b"x"))

@@ -127,3 +127,87 @@ def test_the_demo_resolves_every_host_of_its_web() -> None:
         host for host, _ip, _port in load_config(ROOT / "demo" / "sources.toml").fetch.resolve
     }
     assert hosts == resolved
+
+
+# Issue 13, item 5: values that quietly disable a protection were accepted.
+@pytest.mark.parametrize(
+    ("table", "line", "key"),
+    [
+        ("fetch", "total_deadline = nan", "total_deadline"),  # NaN never compares true: no deadline
+        ("fetch", "total_deadline = inf", "total_deadline"),
+        ("fetch", "total_deadline = 0", "total_deadline"),
+        ("fetch", "concurrency = 0", "concurrency"),  # no worker: the run never ends
+        ("fetch", "concurrency = 100000", "concurrency"),
+        ("fetch", "connect_timeout = -1.0", "connect_timeout"),
+        ("fetch", "read_timeout = nan", "read_timeout"),
+        ("fetch", "delay_seconds = inf", "delay_seconds"),
+        ("fetch", "max_bytes = 0", "max_bytes"),
+        ("fetch", "max_bytes = 99999999999999", "max_bytes"),
+        ("fetch", "retries = 1000", "retries"),
+        ("fetch", "max_defer_days = -1", "max_defer_days"),
+        ("fetch", "max_defer_days = 100000", "max_defer_days"),
+        ("link", "auto_accept_score = nan", "auto_accept_score"),
+        ("link", "candidate_score = 2.0", "candidate_score"),
+        ("link", "lead_chars = 0", "lead_chars"),
+    ],
+)
+def test_numbers_out_of_range_are_refused_with_the_key_named(
+    tmp_path: Path, table: str, line: str, key: str
+) -> None:
+    kept = "\n".join(x for x in GOOD.splitlines() if not x.startswith(f"{key} ="))
+    text = kept.replace(f"[{table}]\n", f"[{table}]\n{line}\n")
+    with pytest.raises(ConfigError) as err:
+        load_config(write(tmp_path, text))
+    message = str(err.value)
+    assert f"[{table}]: '{key}' must be a number from" in message
+    assert "\n" not in message
+
+
+@pytest.mark.parametrize(
+    ("line", "key"),
+    [
+        ("delay_seconds = nan", "delay_seconds"),
+        ("delay_seconds = 1e9", "delay_seconds"),
+        ("expect_items_within_days = 0", "expect_items_within_days"),
+        ("expect_items_within_days = 99999999", "expect_items_within_days"),
+    ],
+)
+def test_source_numbers_out_of_range_are_refused(tmp_path: Path, line: str, key: str) -> None:
+    text = GOOD.replace("expect_items_within_days = 3\n", "") + line + "\n"
+    with pytest.raises(ConfigError) as err:
+        load_config(write(tmp_path, text))
+    assert f"source 'elperuano-sitemap': '{key}' must be" in str(err.value)
+
+
+def test_a_candidate_threshold_above_the_auto_threshold_is_refused(tmp_path: Path) -> None:
+    text = GOOD.replace(
+        "auto_accept_score = 0.95", "auto_accept_score = 0.5\ncandidate_score = 0.6"
+    )
+    with pytest.raises(ConfigError, match=r"'candidate_score' \(0.6\) must not exceed"):
+        load_config(write(tmp_path, text))
+
+
+def test_a_listing_with_absurd_max_pages_is_refused(tmp_path: Path) -> None:
+    text = GOOD.replace(
+        'kind = "sitemap"', 'kind = "listing"\noptions = { items = "li", max_pages = 100000 }'
+    )
+    with pytest.raises(ConfigError, match="options: 'max_pages' must be a number from 1 to 100"):
+        load_config(write(tmp_path, text))
+
+
+@pytest.mark.parametrize("command", [["sources", "check", "--offline"], ["run", "--no-backup"]])
+def test_the_commands_refuse_a_nan_deadline_before_doing_anything(
+    tmp_path: Path, command: list[str]
+) -> None:
+    import subprocess
+    import sys
+
+    config = write(tmp_path, GOOD.replace("[fetch]\n", "[fetch]\ntotal_deadline = nan\n"))
+    db = tmp_path / "t.db"
+    done = subprocess.run(
+        [sys.executable, "-m", "pipeline", "--db", str(db), "--config", str(config), *command],
+        capture_output=True, text=True, timeout=60, check=False,
+    )  # fmt: skip
+    assert done.returncode == 2
+    assert done.stderr.count("\n") == 1 and "'total_deadline' must be a number" in done.stderr
+    assert "Traceback" not in done.stderr

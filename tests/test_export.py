@@ -11,8 +11,9 @@ import pytest
 from support import policy
 
 from pipeline.errors import ExportError
-from pipeline.export import export_links, write_atomically
+from pipeline.export import export_links
 from pipeline.models import LinkedSource, MatchStatus, PolicyLinks
+from pipeline.outfiles import write_atomically
 
 
 def source(url: str, published: str | None, title: str = "t", summary: str = "s") -> LinkedSource:

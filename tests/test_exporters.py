@@ -28,10 +28,10 @@ from pipeline.export import (
     Rendered,
     export_links,
     safe_filename,
-    write_in_folder,
     write_per_policy,
 )
 from pipeline.models import LinkedSource, MatchStatus, PolicyLinks
+from pipeline.outfiles import write_in_folder
 from pipeline.store.exports import SourceDetails
 
 GOLDEN = ROOT / "tests" / "golden"
@@ -256,3 +256,83 @@ def test_out_dir_writes_one_file_per_policy(tmp_path: Path) -> None:
     invoke(db, "policies", "import", str(tmp_path / "p.json"))
     invoke(db, "export", "--format", "csl", "--out-dir", str(tmp_path / "out"))
     assert [p.name for p in (tmp_path / "out").iterdir()] == ["pe-mecanismo.csl.json"]
+
+
+# Issue 13, item 8: with a symlink planted at one entry's target, the other entries' files were
+# already written when the export stopped. Every target is now checked before the first write.
+def _per_policy_names() -> list[str]:
+    return [safe_filename(item.policy.id, "json") for item in ITEMS]
+
+
+@pytest.mark.parametrize("position", [0, 1, 2])
+def test_a_symlink_at_any_target_means_nothing_is_written(tmp_path: Path, position: int) -> None:
+    secret = tmp_path / "secret"
+    secret.write_text("keep")
+    out = tmp_path / "out"
+    out.mkdir()
+    names = _per_policy_names()
+    (out / names[position]).symlink_to(secret)
+    with pytest.raises(ExportError, match="symbolic link"):
+        write_per_policy(out, "json", Rendered(ExportData(ITEMS, AS_OF, DETAILS), ""))
+    assert sorted(p.name for p in out.iterdir()) == [names[position]]  # no file, no temp file
+    assert secret.read_text() == "keep"
+
+
+def test_a_fifo_or_a_folder_at_a_target_means_nothing_is_written(tmp_path: Path) -> None:
+    import os
+
+    out = tmp_path / "out"
+    out.mkdir()
+    names = _per_policy_names()
+    os.mkfifo(out / names[2])  # opened for writing, it would block until a reader came
+    (out / names[0]).write_text("old")
+    with pytest.raises(ExportError, match="not a regular file"):
+        write_per_policy(out, "json", Rendered(ExportData(ITEMS, AS_OF, DETAILS), ""))
+    assert (out / names[0]).read_text() == "old"
+    assert sorted(p.name for p in out.iterdir()) == sorted([names[0], names[2]])
+    (out / names[2]).unlink()
+    (out / names[2]).mkdir()
+    with pytest.raises(ExportError, match="is a directory"):
+        write_per_policy(out, "json", Rendered(ExportData(ITEMS, AS_OF, DETAILS), ""))
+    assert (out / names[0]).read_text() == "old"
+
+
+def test_a_failure_while_staging_leaves_every_target_as_it_was(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from pipeline import outfiles
+
+    out = tmp_path / "out"
+    out.mkdir()
+    names = _per_policy_names()
+    (out / names[0]).write_text("old")
+    real = outfiles._stage
+    calls: list[str] = []
+
+    def disk_full_on_the_third(folder: int, target: outfiles.OutFile) -> str:
+        calls.append(target.path.name)
+        if len(calls) == 3:
+            raise ExportError(f"cannot write {target.path}: No space left on device")
+        return real(folder, target)
+
+    monkeypatch.setattr(outfiles, "_stage", disk_full_on_the_third)
+    with pytest.raises(ExportError, match="No space left"):
+        write_per_policy(out, "json", Rendered(ExportData(ITEMS, AS_OF, DETAILS), ""))
+    assert [p.name for p in out.iterdir()] == [names[0]] and (out / names[0]).read_text() == "old"
+
+
+def test_export_out_dir_refused_half_way_writes_nothing(tmp_path: Path) -> None:
+    db = tmp_path / "t.db"
+    policies = [
+        {"id": f"pe-entry-{n}", "country": "PE", "title": f"Entry {n}", "norms": []}
+        for n in range(3)
+    ]
+    (tmp_path / "p.json").write_text(json.dumps(policies), encoding="utf-8")
+    invoke(db, "policies", "import", str(tmp_path / "p.json"))
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / "pe-entry-1.md").symlink_to(tmp_path / "p.json")
+    args = ["--db", str(db), "export", "--format", "md", "--status", "all", "--out-dir", str(out)]
+    result = CliRunner().invoke(cli, args)
+    assert result.exit_code != 0 and isinstance(result.exception, ExportError)
+    assert sorted(p.name for p in out.iterdir()) == ["pe-entry-1.md"]  # the link alone

@@ -560,12 +560,14 @@ def test_robots_fetched_once_per_origin_from_a_thread_pool(server: FaultServer) 
     assert robots_requests(server) == 2
 
 
-def test_robots_for_a_blocked_address_is_a_robots_failure_without_connecting(
+def test_a_blocked_address_is_refused_as_blocked_address_not_robots_without_connecting(
     server: FaultServer,
 ) -> None:
+    """Issue 13, item 7: the page is refused for its address; robots.txt has nothing to do
+    with it, and the failure class says so."""
     client = make_client(allow_addresses=())
     robots = RobotsCache(client, client.settings.user_agent)
     err = robots_refusal(robots, server.url("/page"))
-    assert err.failure is FailureClass.ROBOTS
-    assert "blocked_address" in err.detail
+    assert err.failure is FailureClass.BLOCKED_ADDRESS
+    assert "robots" not in err.detail
     assert server.connections == 0

@@ -386,3 +386,49 @@ def test_retry_after_parsing() -> None:
     assert retry_after_seconds("soon", now) is None
     assert retry_after_seconds("-5", now) is None
     assert retry_after_seconds(None, now) is None
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        ("120", 120.0),
+        ("0007", 7.0),
+        ("999999999999", 365 * 24 * 3600.0),  # 31,700 years: read as "the longest we honour"
+        ("9" * 23, 365 * 24 * 3600.0),
+        ("9" * 5000, 365 * 24 * 3600.0),  # past what int() accepts
+        ("Fri, 31 Dec 9999 23:59:59 GMT", 365 * 24 * 3600.0),
+        ("Thu, 01 Jan 1970 00:00:00 GMT", 0.0),  # in the past: now
+        ("-5", None),
+        ("nan", None),
+        ("inf", None),
+        ("1e9", None),
+        ("3.5", None),
+        ("\xb2", None),  # "²" passes str.isdigit()
+        ("Fri, 31 Dec 99999 23:59:59 GMT", None),
+        ("", None),
+    ],
+)
+def test_retry_after_is_bounded_whatever_the_server_sends(
+    value: str, expected: float | None
+) -> None:
+    assert retry_after_seconds(value) == expected
+
+
+@pytest.mark.parametrize("value", ["9" * 23, "Fri, 31 Dec 9999 23:59:59 GMT"])
+def test_a_deferral_never_goes_past_max_defer(server: FaultServer, value: str) -> None:
+    server.routes["/later"] = status("429 Too Many Requests", Retry_After=value)
+    client = make_client(max_defer=3600.0)
+    err = fails(client, server.url("/later"))
+    assert isinstance(err, RateLimited)
+    ahead = err.retry_at - dt.datetime.now(dt.UTC)
+    assert dt.timedelta(minutes=59) < ahead <= dt.timedelta(hours=1)
+
+
+@pytest.mark.parametrize(
+    ("header", "over"),
+    [("100", False), ("1001", True), ("9" * 5000, True), ("\xb2", False), ("-1", False)],
+)
+def test_a_declared_length_is_read_as_text_first(header: str, over: bool) -> None:
+    from pipeline.net.body import declared_over
+
+    assert declared_over(header, 1000) is over

@@ -56,6 +56,8 @@ def test_fetchers_depend_only_on_models_errors_and_http() -> None:
         ("sqlite_utils", None),
         ("trafilatura", {"extract/text.py"}),
         ("warcio", {"archive.py"}),
+        ("protego", {"net/robots.py"}),
+        ("charset_normalizer", {"extract/charset.py"}),
         ("click", {"cli.py", "commands/"}),
     ],
 )

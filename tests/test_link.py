@@ -211,3 +211,40 @@ def test_a_title_that_heads_the_text_counts_once() -> None:
         "cites Decreto Supremo N° 004-2021-JUS, one of this policy's norms, in the title"
     ]
     assert match.status is MatchStatus.AUTO
+
+
+# Issue 13, item 9: on gob.pe's page of RM 0255-2020-JUS, the attachment "RM 0255-2020-JUS.pdf"
+# was read as a typo for the very norm the page is about, and that near-miss vetoed the exact
+# title match. Root cause: the issuer took ".pdf" in (extract); the linker also no longer calls
+# a variant of a norm the document cites exactly a typo of it.
+REGISTRO = policy("pe-registro", ["RM|255|2020|JUS"], title="Registro de situaciones de riesgo")
+
+
+def test_a_file_name_is_not_a_typo_of_the_norm_it_holds() -> None:
+    doc = extraction(
+        "Resolución Ministerial N.° 0255-2020-JUS",
+        "Resolución Ministerial N.° 0255-2020-JUS\n\nCrean el Registro sobre situaciones de riesgo"
+        " de personas defensoras de derechos humanos.\n\nDescargar: RM 0255-2020-JUS.pdf (PDF)",
+    )
+    assert {m.key for m in doc.norms} == {"RM|255|2020|JUS"}
+    (match,) = link_document(doc, PolicyIndex([REGISTRO]), SETTINGS, "PE")
+    assert match.status is MatchStatus.AUTO and match.score >= 0.95
+    assert not any("typo" in reason for reason in match.reasons)
+
+
+def test_a_variant_of_a_norm_cited_exactly_is_not_called_its_typo() -> None:
+    doc = extraction(
+        "Resolución Ministerial N° 0255-2020-JUS",
+        "Resolución Ministerial N° 0255-2020-JUS\n\nCrean el Registro. La RM N° 255-2020-MINJUS"
+        " lo encarga a la Dirección General de Derechos Humanos.",
+    )
+    (match,) = link_document(doc, PolicyIndex([REGISTRO]), SETTINGS, "PE")
+    assert not any("typo" in reason for reason in match.reasons), match.reasons
+    assert match.status is MatchStatus.AUTO
+
+
+def test_a_variant_alone_is_still_a_likely_typo_for_review() -> None:
+    doc = extraction("Registro de riesgo", "Lima. La RM N° 255-2020-MINJUS crea el registro.")
+    (match,) = link_document(doc, PolicyIndex([REGISTRO]), SETTINGS, "PE")
+    assert match.status is MatchStatus.PENDING
+    assert any("looks like a typo for" in reason for reason in match.reasons)

@@ -284,3 +284,13 @@ def test_linear_time_on_100_kb(name: str) -> None:
     # Ten times the text may cost ten times the time, with slack for noise; quadratic would be 100.
     assert large_time < 40 * small_time + 0.1
     assert large_time < 2.0
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["RM 0255-2020-JUS.pdf", "RM 0255-2020-JUS.PDF", "Descargar RM 0255-2020-JUS.docx (1 MB)"],
+)
+def test_a_file_extension_is_not_part_of_the_issuer(text: str) -> None:
+    """Issue 13, item 9: "RM 0255-2020-JUS.pdf" gave issuer "JUS.PDF"."""
+    (mention,) = find_norms(text, country="PE")
+    assert (mention.key, mention.raw) == ("RM|255|2020|JUS", "RM 0255-2020-JUS")

@@ -342,14 +342,14 @@ def test_repeated_failed_logins_are_throttled(setup) -> None:  # type: ignore[no
     assert "Signed in" not in blocked.text, "not even the right password gets in meanwhile"
 
 
-def test_the_throttle_window_slides() -> None:
+def test_the_throttle_window_slides(db: sqlite_utils.Database) -> None:
     from pipeline.review.auth import LoginThrottle
 
-    now = [0.0]
+    now = [1_000_000.0]
     throttle = LoginThrottle(clock=lambda: now[0])
-    for _ in range(LoginThrottle.LIMIT):
-        throttle.failed("name:ana")
-    assert throttle.blocked_for("name:ana", "client:x") > 0
-    assert throttle.blocked_for("name:ben") == 0
-    now[0] = LoginThrottle.WINDOW + 1
-    assert throttle.blocked_for("name:ana") == 0
+    for _ in range(LoginThrottle.PAIR_LIMIT):
+        throttle.failed(db, "ana", "10.1.1.1")
+    assert throttle.blocked_for(db, "Ana", "10.1.1.1") > 0
+    assert throttle.blocked_for(db, "ben", "10.1.1.1") == 0
+    now[0] += LoginThrottle.WINDOW + 1
+    assert throttle.blocked_for(db, "ana", "10.1.1.1") == 0

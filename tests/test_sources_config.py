@@ -27,7 +27,7 @@ def _load(tmp_path: Path, kind: str, options: str, url: str = "https://x.pe/") -
         ("listing", 'link = "a"', "'items' is required for a listing source"),
         ("listing", 'items = "li", colour = "red"', "unknown key 'colour'"),
         ("listing", 'items = "li[[["', "'items' is not a CSS selector"),
-        ("listing", 'items = "li", max_pages = 0', "'max_pages' must be a positive integer"),
+        ("listing", 'items = "li", max_pages = 0', "'max_pages' must be a number from 1 to 100"),
         ("listing", 'items = "li", title = 3', "'title' must be a non-empty string"),
         ("gazette", 'platform = "boletin"', "unknown gazette platform 'boletin'"),
         ("gazette", 'date_format = "%d"', "'platform' is required for a gazette source"),

@@ -12,7 +12,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from pipeline.errors import ExtractError
-from pipeline.extract.text import classify, decode, read_document, sniff
+from pipeline.extract.charset import decode
+from pipeline.extract.text import classify, read_document, sniff
 
 WORDS = "Perú: la protección de defensores — año «2021»"
 
@@ -34,7 +35,7 @@ WORDS = "Perú: la protección de defensores — año «2021»"
     ],
 )
 def test_decode(body: bytes, content_type: str) -> None:
-    assert WORDS in decode(body, content_type)
+    assert WORDS in decode(body, content_type).text
 
 
 @pytest.mark.parametrize(

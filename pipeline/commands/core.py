@@ -3,22 +3,24 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+import sys
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 import click
 
 from .. import app, store
-from ..errors import InputError
+from ..errors import ExtractError, FetchError, InputError
 from ..extract import extract_document
 from ..extract.norms import display_for_key
 from ..ingest import Ingestor, fetched_from_file
 from ..jsonout import extraction_json
+from ..localfiles import MAX_DOCUMENT_BYTES, check_regular
 from ..models import Fetched, Link, MatchStatus
 from ..net import HttpClient
 from ..policies import read_policy_file
 from ..store.exports import policy_links
-from .common import options, queue_line
+from .common import EXIT_PARTIAL, options, queue_line
 
 
 @click.command()
@@ -78,13 +80,26 @@ class _Inputs:
             self._client.close()
 
     def read(self, arg: str, url: str | None) -> Fetched:
-        if arg.startswith(("http://", "https://")):
+        if _is_url(arg):
             if self._client is None:
                 self._client = app.http_client(app.load(options()))
             return self._client.get(arg)
         if "://" in arg or arg.startswith(("file:", "data:")):
             raise InputError(f"only local files and http(s) URLs can be read: {arg}")
         return fetched_from_file(Path(arg), url)
+
+
+def _is_url(arg: str) -> bool:
+    return arg.startswith(("http://", "https://"))
+
+
+def _check_inputs(inputs: Sequence[str], url: str | None) -> None:
+    """Every local input checked before anything is read or written: a named pipe, a device or
+    an oversized file stops the command with nothing stored."""
+    _check_url_option(inputs, url)
+    for arg in inputs:
+        if not _is_url(arg) and "://" not in arg and not arg.startswith(("file:", "data:")):
+            check_regular(Path(arg), "file", MAX_DOCUMENT_BYTES)
 
 
 def _check_url_option(inputs: Sequence[str], url: str | None) -> None:
@@ -103,7 +118,7 @@ def _check_url_option(inputs: Sequence[str], url: str | None) -> None:
 )
 def extract(inputs: tuple[str, ...], as_json: bool, url: str | None, country: str) -> None:
     """Extract title, dates, norms and summary from files or URLs (no database writes)."""
-    _check_url_option(inputs, url)
+    _check_inputs(inputs, url)
     with _Inputs() as documents:
         for arg in inputs:
             _print_extraction(arg, documents.read(arg, url), as_json, country)
@@ -134,19 +149,48 @@ def _print_extraction(arg: str, fetched: Fetched, as_json: bool, country: str) -
 )
 @click.option("--country", default="PE", show_default=True, help="Country of the documents.")
 def add(inputs: tuple[str, ...], url: str | None, source_name: str, country: str) -> None:
-    """Ingest documents from files or URLs: archive, extract, link."""
-    _check_url_option(inputs, url)
+    """Ingest documents from files or URLs: archive, extract, link. An input that cannot be
+    kept (a fetch refused or failed, unreadable bytes, a bot wall or empty page) is reported as
+    "not kept" with the reason, the others go on, and the exit code is 1."""
+    _check_inputs(inputs, url)
     opts = options()
+    config = app.load(opts)
     db = app.open_db(opts, create=True)
-    ingestor = app.ingestor(db, opts, app.load(opts))
+    ingestor = app.ingestor(db, opts, config)
+    kept = True
     with _Inputs() as documents:
         for arg in inputs:
-            _add_one(ingestor, documents.read(arg, url), source_name, country)
+            try:
+                _add_one(ingestor, documents.read(arg, url), source_name, country)
+            except (FetchError, ExtractError, NotKept) as exc:
+                click.echo(f"not kept: {arg}: {_why(exc)}", err=True)
+                kept = False
+    if not kept:
+        sys.exit(EXIT_PARTIAL)
+
+
+class NotKept(Exception):
+    """The document was read but is not stored as a version (a bot wall, a 404 page, no text)."""
+
+
+_PAGE_CLASSES = {
+    "blocked": "a bot wall or login page, not the document",
+    "not_found": "a 'page not found' page",
+    "empty": "no text could be read from it",
+}
+
+
+def _why(exc: Exception) -> str:
+    if isinstance(exc, FetchError):
+        return f"{exc.failure.value}: {exc.detail}" if exc.detail else exc.failure.value
+    return str(exc)
 
 
 def _add_one(ingestor: Ingestor, fetched: Fetched, source_name: str, country: str) -> None:
     link = Link("manual", fetched.url, source_name=source_name)
     result = ingestor.ingest(link, fetched, country.upper())
+    if result.page_class != "ok":
+        raise NotKept(_PAGE_CLASSES.get(result.page_class, result.page_class))
     links = ", ".join(f"{p} ({s.value})" for p, s in result.matches.items()) or "no policy"
     norms = len(result.extraction.norms) if result.extraction else 0
     state = "added" if result.new_version else "unchanged"
@@ -171,7 +215,34 @@ def status() -> None:
     click.echo(", ".join(f"{n} {name}" for name, n in counts.items()))
     click.echo("links: " + queue_line(store.queue_counts(db)))
     for r in store.last_runs(db):
-        click.echo(
-            f"run {r.id} {r.command} {r.started_at} {r.status}: "
-            + ", ".join(f"{k}={v}" for k, v in r.stats.items() if v)
-        )
+        click.echo(f"run {r.id} {r.command} {r.started_at} {r.status}: {run_line(r.stats)}")
+
+
+_STAT_WORDS = {
+    "new_versions": "new versions",
+    "norms_found": "norms found",
+    "auto": "auto-accepted",
+    "pending": "waiting for review",
+    "stopped": "stopped at --max-duration",
+}
+
+
+def _count(value: object) -> int:
+    return value if isinstance(value, int) else 0
+
+
+def run_line(stats: Mapping[str, object]) -> str:
+    """A run's figures in words: "12 links, 3 new versions, deferred 1; failures: robots 16,
+    timeout 2" (the stats hold a nested count of failures by class)."""
+    parts, failures = [], ""
+    for key, value in stats.items():
+        label = _STAT_WORDS.get(key, key.replace("_", " "))
+        if isinstance(value, Mapping):
+            counts = sorted(value.items(), key=lambda kv: (-_count(kv[1]), str(kv[0])))
+            failures = ", ".join(f"{name} {count}" for name, count in counts if count)
+        elif value is True:
+            parts.append(label)
+        elif value:
+            parts.append(f"{value} {label}")
+    text = ", ".join(parts) or "nothing done"
+    return f"{text}; failures: {failures}" if failures else text

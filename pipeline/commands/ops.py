@@ -18,7 +18,6 @@ from ..export import (
     Selection,
     remember_export,
     render_selection,
-    write_atomically,
     write_per_policy,
 )
 from ..linkcheck import check_links
@@ -31,6 +30,7 @@ from ..nightly import (
     run_lock,
     run_nightly,
 )
+from ..outfiles import write_atomically
 from ..store.exports import policy_links
 from .common import options
 
@@ -43,7 +43,12 @@ def _seconds(ctx: click.Context, param: click.Parameter, value: str | None) -> f
     if match is None:
         raise click.BadParameter(f"{value!r}: expected seconds or a number with s, m or h")
     seconds = float(match.group(1)) * {"": 1, "s": 1, "m": 60, "h": 3600}[match.group(2)]
+    if seconds > _MAX_DURATION:  # a run longer than this is a typo, and 1e400 reads as inf
+        raise click.BadParameter(f"{value!r}: at most {_MAX_DURATION // 3600:.0f}h")
     return seconds or None
+
+
+_MAX_DURATION = 7 * 24 * 3600.0
 
 
 @click.command()
@@ -243,7 +248,10 @@ def check_links_command(policy_id: str | None, country: str | None, status: str)
     for dead in report.dead:
         copy = f"archived copy {dead.archive_ref}" if dead.archive_ref else "no archived copy"
         click.echo(f"dead: {dead.url} → {copy}")
+    for refused in report.refused:
+        click.echo(f"refused: {refused.url} ({refused.failure}: {refused.detail})")
     click.echo(
         f"checked {report.checked} links: {report.ok} ok, {len(report.dead)} dead, "
+        f"{len(report.refused)} refused (not asked: address or URL not allowed), "
         f"{report.unknown} not answering now (state kept)"
     )

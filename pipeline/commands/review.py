@@ -12,11 +12,14 @@ import click
 
 from .. import app
 from ..errors import InputError
+from ..localfiles import read_regular
 from ..review import decisions
-from ..review.auth import set_password
+from ..review.auth import MAX_PASSWORD, check_name, set_password
 from ..review.queue import parse_filter
 from ..review.security import LOOPBACK_HOSTS, link_url
 from ..store.decisions import SORTS, STATUSES, Database, list_queue, load_match
+from ..store.logins import clear_login_failures
+from ..store.users import list_users, remove_user
 from .common import options
 
 _EDITOR_HELP = "Who decides (default: env PIPELINE_EDITOR, else your login name)."
@@ -36,7 +39,7 @@ def session_key(db_path: Path) -> str:
         fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
         with os.fdopen(fd, "w") as out:
             out.write(secrets.token_urlsafe(48))
-    return path.read_text(encoding="utf-8").strip()
+    return read_regular(path, "session key file", 4096).decode("utf-8", "replace").strip()
 
 
 @click.group()
@@ -203,9 +206,47 @@ def users() -> None:
 def users_add(name: str, password_stdin: bool) -> None:
     """Create editor NAME, or set a new password for NAME (stored as an argon2id hash)."""
     if password_stdin:
-        password = sys.stdin.readline().rstrip("\r\n")
+        # Bounded: `--password-stdin < /dev/zero` must not read until memory runs out.
+        password = sys.stdin.readline(MAX_PASSWORD + 2).rstrip("\r\n")
     else:
         password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
     db = app.open_db(options(), create=True)
     created = set_password(db, name, password)
     click.echo(f"{'added' if created else 'updated'} editor {name}")
+
+
+@users.command("list")
+def users_list() -> None:
+    """List the editors: name, created, last login, live sessions (never a password hash)."""
+    accounts = list_users(app.open_db(options()))
+    if not accounts:
+        click.echo("no editors yet: add one with 'pipeline users add NAME'")
+    for a in accounts:
+        state = "  disabled" if a.disabled else ""
+        click.echo(
+            f"{a.name}  created {a.created_at}  last login {a.last_login or 'never'}"
+            f"  {a.sessions} live session{'s' * (a.sessions != 1)}{state}"
+        )
+
+
+@users.command("remove")
+@click.argument("name")
+def users_remove(name: str) -> None:
+    """Remove editor NAME: the account goes and every session of it ends at once (the
+    decisions it made keep its name)."""
+    if not remove_user(app.open_db(options()), check_name(name)):
+        raise InputError(f"no editor named {name!r}")
+    click.echo(f"removed editor {name}; their sessions are ended")
+
+
+@users.command("unlock")
+@click.argument("name", required=False)
+@click.option("--address", default=None, help="Only failures from this client address.")
+def users_unlock(name: str | None, address: str | None) -> None:
+    """Forget failed logins so that the login throttle lets them try again: of NAME (from every
+    address, or only --address), from --address (any name), or, with neither, all of them."""
+    key = check_name(name).casefold() if name else None
+    cleared = clear_login_failures(app.open_db(options()), key, address)
+    parts = [f"of {name}" if name else "", f"from {address}" if address else ""]
+    who = " ".join(p for p in parts if p) or "in all"
+    click.echo(f"cleared {cleared} failed login{'s' * (cleared != 1)} {who}")

@@ -14,6 +14,7 @@ from ..archive import iter_archive
 from ..errors import FetchError, InputError, PipelineError
 from ..fetch import DiscoverContext, discover_links
 from ..fetch.polite import PoliteGetter
+from ..localfiles import check_regular
 from ..models import Link, Source
 from ..net import HttpClient, RobotsCache
 from .common import EXIT_PARTIAL, options
@@ -93,8 +94,7 @@ def _check(
 @click.option("--country", default="PE", show_default=True, help="Country of the documents.")
 def replay(archive: Path, country: str) -> None:
     """Re-ingest every response of a WARC ARCHIVE offline: extract and link, no network."""
-    if not archive.is_file():
-        raise InputError(f"archive not found: {archive}")
+    check_regular(archive, "archive")  # before the database is created: a refusal writes nothing
     opts = options()
     db = app.open_db(opts, create=True)
     ingestor = app.ingestor(db, opts, app.load(opts))

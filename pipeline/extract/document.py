@@ -21,7 +21,7 @@ from pipeline.models import Extraction, Link, NormMention, Relation
 
 # Bump whenever the output for the same bytes can change: extractions are keyed by
 # (document, extractor version), so a bump makes `pipeline extract` redo old documents.
-EXTRACTOR_VERSION = "2"
+EXTRACTOR_VERSION = "3"
 # How far into the main text a heading may start and still count as "the text has its title".
 TITLE_WINDOW = 300
 _SPACE = re.compile(r"\s+")
@@ -73,6 +73,8 @@ def extract_document(
             description=page.description,
             page_class=page.page_class,
             extractor_version=EXTRACTOR_VERSION,
+            charset=page.charset,
+            charset_method=page.charset_method,
         )
     text = _with_title(title, page.text)
     if text != page.text:
@@ -99,4 +101,6 @@ def extract_document(
         description=page.description,
         page_class=page.page_class,
         extractor_version=EXTRACTOR_VERSION,
+        charset=page.charset,
+        charset_method=page.charset_method,
     )

@@ -138,7 +138,14 @@ def _issuer_fragment(name: str, spaced: list[str]) -> str:
     # "-", "/" or "." ("JUS/PGE-GG", "EF/50.01", "SUNAT/700000"). Known issuers with a space
     # come first ("PERÚ COMPRAS-JEFATURA"). Possessive: a segment never gives characters back.
     head = "|".join([spelling_pattern(s) for s in spaced] + [r"[^\W\d_][^\W_]*+"])
-    return rf"(?P<{name}>(?:{head})(?:[-/.][^\W_]++){{0,8}}+)"
+    return rf"(?P<{name}>(?:{head})(?:{_NOT_A_FILE_EXTENSION}[-/.][^\W_]++){{0,8}}+)"
+
+
+# A file name is not part of the issuer: gob.pe lists a norm's PDF as "RM 0255-2020-JUS.pdf", and
+# read as issuer "JUS.PDF" it made the linker call the norm a typo of itself (issue 13).
+_NOT_A_FILE_EXTENSION = (
+    r"(?!\.(?i:pdf|docx?|xlsx?|odt|rtf|txt|html?|zip|rar|jpe?g|png|gif|tiff?)(?![^\W_]))"
+)
 
 
 def _tail(raw: Mapping[str, Any], markers: str, months: str) -> str:

@@ -1,9 +1,10 @@
 """Extract stage, first step: bytes → `Page` (title, main text, lang attribute, description and the
 structured date evidence that `dates.py` reads). The only module that imports trafilatura.
 
-HTML is decoded once (BOM, then a valid-UTF-8 check, then the declared charset, then cp1252) and
-parsed once with lxml; the tree is handed on to trafilatura and htmldate, which copy it. PDFs are
-parsed in a child process with memory and CPU limits (`pdftext.py`), because PDFs are hostile.
+HTML is decoded once (charset.py: BOM, valid UTF-8, the declared charset when its text is
+plausible, else detection; the choice is kept on the Page) and parsed once with lxml; the tree
+is handed on to trafilatura and htmldate, which copy it. PDFs are parsed in a child process
+with memory and CPU limits (`pdftext.py`), because PDFs are hostile.
 Everything but truly unreadable input (binary junk, a broken PDF) yields a Page; that raises
 ExtractError.
 """
@@ -16,13 +17,14 @@ import os
 import re
 import subprocess
 import sys
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from lxml import etree
 from lxml.html import HtmlElement, HTMLParser, document_fromstring
 
 from pipeline.errors import ExtractError
+from pipeline.extract.charset import Decoded, boms, decode
 
 # Bytes past this are not decoded or parsed: no real article is bigger, and it bounds the work.
 MAX_BYTES = 8_000_000
@@ -46,6 +48,8 @@ class Page:
     times: tuple[tuple[str, str], ...] = ()  # <time>: (datetime attribute, visible text)
     extra_dates: tuple[str, ...] = field(default=())  # e.g. a PDF's /CreationDate
     head_text: str = ""  # the first visible text of the whole page: bylines trafilatura drops
+    charset: str = ""  # the codec the bytes were read with ("" for PDFs) ...
+    charset_method: str = ""  # ... and why that one: bom | utf-8 | declared | detected | ...
 
 
 # --- page classes: vocabulary as data ------------------------------------------------------------
@@ -97,60 +101,6 @@ def classify(title: str, text: str) -> str:
     return "ok"
 
 
-# --- bytes → str ---------------------------------------------------------------------------------
-_BOMS = (
-    (codecs.BOM_UTF8, "utf-8"),
-    (codecs.BOM_UTF16_LE, "utf-16-le"),
-    (codecs.BOM_UTF16_BE, "utf-16-be"),
-)
-# <meta charset="x"> and <meta http-equiv content="text/html; charset=x">, in the first 4 KB.
-_META_CHARSET = re.compile(
-    rb"""<meta[^>]{0,200}?charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]{2,40})""", re.I
-)
-_HEADER_CHARSET = re.compile(r"charset\s*=\s*[\"']?([A-Za-z0-9_.:-]{2,40})", re.I)
-# WHATWG: labels for Latin-1 mean windows-1252 (its superset), which is what servers really send.
-_ALIASES = {
-    "iso-8859-1": "cp1252",
-    "latin1": "cp1252",
-    "latin-1": "cp1252",
-    "us-ascii": "cp1252",
-    "ascii": "cp1252",
-    "windows-1252": "cp1252",
-    "utf8": "utf-8",
-}
-
-
-def _known(label: str) -> str | None:
-    label = _ALIASES.get(label.lower(), label.lower())
-    try:
-        return codecs.lookup(label).name
-    except LookupError:
-        return None
-
-
-def decode(body: bytes, content_type: str = "") -> str:
-    """Decode HTML or text bytes; never raises. Valid UTF-8 with non-ASCII bytes wins over any
-    declaration (it is never an accident); otherwise the declaration, then cp1252."""
-    for bom, enc in _BOMS:
-        if body.startswith(bom):
-            return body[len(bom) :].decode(enc, errors="replace")
-    try:
-        return body.decode("utf-8")
-    except UnicodeDecodeError:
-        pass
-    declared: list[str] = []
-    if meta := _META_CHARSET.search(body[:4096]):
-        declared.append(meta.group(1).decode("ascii", "replace"))
-    if header := _HEADER_CHARSET.search(content_type):
-        declared.append(header.group(1))
-    for label in declared:
-        codec = _known(label)
-        # a UTF-8 label on bytes that are not UTF-8: the classic cp1252 body behind a utf-8 header
-        if codec and codec != "utf-8":
-            return body.decode(codec, errors="replace")
-    return body.decode("cp1252", errors="replace")
-
-
 # --- sniffing ------------------------------------------------------------------------------------
 _HTML_START = re.compile(rb"^\s*<(?:!doctype|html|head|body|meta|title|div|p|!--|\?xml)", re.I)
 # Control bytes that never occur in text (tab, newlines, form feed and ESC excluded).
@@ -162,7 +112,7 @@ def sniff(body: bytes, content_type: str = "", url: str = "") -> str:
     head = body[:1024]
     if b"%PDF-" in head:
         return "pdf"
-    if any(body.startswith(bom) for bom, _ in _BOMS[1:]):
+    if any(body.startswith(bom) for bom in boms()[1:]):  # UTF-16
         return "html" if b"<\x00" in head or b"\x00<" in head else "text"
     if _HTML_START.match(body.lstrip(codecs.BOM_UTF8)[:512]):
         return "html"  # markup first: stray control bytes inside are lxml's problem, not ours
@@ -244,7 +194,10 @@ def _clean_title(tree: HtmlElement, meta: tuple[tuple[str, str], ...]) -> str:
 
 def _plain_walk(tree: HtmlElement) -> str:
     """Fallback text: every text node outside non-content tags, a newline at each block."""
-    root = document_fromstring(etree.tostring(tree)) if len(tree) else tree
+    # A copy to strip, re-parsed as UTF-8 by our parser: lxml's default one would obey the page's
+    # own <meta charset> (found by the fuzz test: "utf-16" turned the whole text into CJK).
+    copy = etree.tostring(tree, encoding="utf-8")
+    root = document_fromstring(copy, parser=_PARSER) if len(tree) else tree
     etree.strip_elements(root, *_NOT_TEXT, with_tail=False)
     parts: list[str] = []
     for el in root.iter():
@@ -359,5 +312,10 @@ def read_document(body: bytes, *, url: str = "", content_type: str = "") -> Page
     kind = sniff(body, content_type, url)
     if kind == "pdf":
         return read_pdf(body, url)
-    text = decode(body, content_type)
-    return read_html(text, url) if kind == "html" else read_text(text)
+    decoded = decode(body, content_type, markup=kind == "html")
+    page = read_html(decoded.text, url) if kind == "html" else read_text(decoded.text)
+    return _with_charset(page, decoded)
+
+
+def _with_charset(page: Page, decoded: Decoded) -> Page:
+    return replace(page, charset=decoded.charset, charset_method=decoded.method)

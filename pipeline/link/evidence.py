@@ -72,6 +72,10 @@ class Context:
     distinct_norms: int
     published_year: int | None
     country: str
+    # Every norm key the document cites, wherever: a near-miss of one of these is the same norm
+    # spelled oddly ("RM 0255-2020-JUS.pdf" beside "Resolución Ministerial N° 0255-2020-JUS"),
+    # never a typo for it.
+    cited: frozenset[str] = frozenset()
 
 
 def norm_evidence(
@@ -89,7 +93,7 @@ def norm_evidence(
         if ev.add(weight, reason + late, f"norm:{known.key}:{where}", "norm"):
             ev.auto_ok = ev.auto_ok or (where != "body" and len(owners) == 1 and not late)
     if not exact and not _partial(mention, where, ctx, lookup, board):
-        _near_miss(mention, lookup, board)
+        _near_miss(mention, ctx, lookup, board)
 
 
 def _exact_weight(known: KnownNorm, where: str, ctx: Context) -> tuple[float, str]:
@@ -148,12 +152,14 @@ def _partial(
     return True
 
 
-def _near_miss(mention: NormMention, lookup: PolicyLookup, board: Board) -> None:
+def _near_miss(mention: NormMention, ctx: Context, lookup: PolicyLookup, board: Board) -> None:
     """A number one keystroke away from a known norm, or the same number with an issuer that
     contains the known one ("-MINJUS" for "-JUS"): likely a typo, flagged and never auto."""
     if not mention.year:
         return
     for known in lookup.by_type_year(mention.country, mention.type, mention.year):
+        if known.key in ctx.cited:
+            continue
         same_number = known.number == mention.number
         if same_number and not _issuer_variant(mention.issuer, known.issuer):
             continue

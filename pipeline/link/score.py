@@ -38,12 +38,14 @@ def score_document(
     if extraction.page_class != "ok":
         return []
     board = new_board()
+    placed = _placed(extraction, settings, country)
     ctx = Context(
         distinct_norms=len({m.key for m in extraction.norms}),
         published_year=extraction.published.value.year if extraction.published else None,
         country=country.upper(),
+        cited=frozenset(m.key for m, _ in placed),
     )
-    for mention, where in _placed(extraction, settings, country):
+    for mention, where in placed:
         norm_evidence(mention, where, ctx, lookup, board)
     _alias_evidence(extraction, ctx, lookup, board)
     _relation_evidence(extraction, lookup, board)

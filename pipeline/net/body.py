@@ -34,6 +34,15 @@ class BadEncoding(Exception):
     """A Content-Encoding we did not advertise and do not decode, or too many layers."""
 
 
+def declared_over(content_length: str, limit: int) -> bool:
+    """Whether a Content-Length header announces more than `limit` bytes. Read as text first:
+    a 5,000-digit length is refused by int() itself, and "²" passes str.isdigit()."""
+    if not content_length.isascii() or not content_length.isdigit():
+        return False  # not a length at all: the body is read and counted as it comes
+    digits = content_length.lstrip("0")
+    return len(digits) > len(str(limit)) or int(digits or "0") > limit
+
+
 def parse_encodings(header: str) -> list[str]:
     """'gzip, identity' → ['gzip']; raises BadEncoding for anything we cannot decode."""
     names = [n.strip().lower() for n in header.split(",")]

@@ -34,10 +34,16 @@ import httpx
 from pipeline.errors import FailureClass, FetchError
 from pipeline.models import Fetched
 from pipeline.net import pin
-from pipeline.net.body import ACCEPT_ENCODING, BadEncoding, BodyDecoder, BodyTruncated
+from pipeline.net.body import (
+    ACCEPT_ENCODING,
+    BadEncoding,
+    BodyDecoder,
+    BodyTruncated,
+    declared_over,
+)
 from pipeline.net.body import parse_encodings as _parse_encodings
 from pipeline.net.guard import AddressRefused, Resolver, resolve_checked, system_resolver
-from pipeline.net.politeness import HostSlots, backoff_delay, retry_after_seconds
+from pipeline.net.politeness import HostSlots, backoff_delay, defer_until, retry_after_seconds
 from pipeline.net.robots import RobotsCache
 from pipeline.net.settings import (
     REDIRECTS,
@@ -190,8 +196,9 @@ class HttpClient:
             exhausted and failed.failure is FailureClass.RATE_LIMITED
         ):
             wait = after if after is not None else self._backoff(attempts)
-            retry_at = dt.datetime.now(dt.UTC) + dt.timedelta(seconds=wait)
-            raise RateLimited(url, f"{failed.detail}; retry after {wait:.0f}s", attempts, retry_at)
+            retry_at = defer_until(wait, s.max_defer)
+            detail = f"{failed.detail}; retry after {retry_at:%Y-%m-%d %H:%M} UTC"
+            raise RateLimited(url, detail, attempts, retry_at)
         if exhausted:
             raise FetchError(url, failed.failure, failed.detail, attempts)
         return after if after is not None else self._backoff(attempts)
@@ -289,7 +296,7 @@ class HttpClient:
     def _read_body(self, response: httpx.Response) -> bytes:
         limit = self.settings.max_bytes
         declared = response.headers.get("content-length", "").strip()
-        if declared.isdigit() and int(declared) > limit:
+        if declared_over(declared, limit):
             raise AttemptFailed(FailureClass.TOO_LARGE, f"Content-Length {declared} > {limit}")
         try:
             decoder = BodyDecoder(_parse_encodings(response.headers.get("content-encoding", "")))

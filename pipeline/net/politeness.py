@@ -7,7 +7,9 @@ requests, to space retries with jittered exponential backoff, and to read a serv
 from __future__ import annotations
 
 import datetime as dt
+import math
 import random
+import re
 import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -57,17 +59,36 @@ def backoff_delay(attempt: int, base: float, cap: float, rng: random.Random) -> 
     return ceiling / 2 + rng.uniform(0, ceiling / 2)
 
 
+# The longest wait a Retry-After is read as. Servers send absurd values (a 23-digit delay, the year
+# 9999): past this they all mean "much later", and nothing downstream (a timedelta, a deferral
+# date) ever sees a number it cannot hold. The run defers at most `HttpSettings.max_defer` anyway.
+MAX_RETRY_AFTER = 365 * 24 * 3600.0
+# delta-seconds is 1*DIGIT (RFC 9110 §10.2.3): ASCII only, so "²" or "-5" or "nan" are junk.
+_DELTA_SECONDS = re.compile(r"[0-9]+")
+
+
 def retry_after_seconds(value: str | None, now: dt.datetime | None = None) -> float | None:
-    """Seconds from a Retry-After header (delta-seconds or an HTTP date); None if absent or junk."""
+    """Seconds from a Retry-After header (delta-seconds or an HTTP date), between 0 and
+    MAX_RETRY_AFTER; None if absent or junk (negative, fractional, NaN, an unreadable date)."""
     if not value:
         return None
     value = value.strip()
-    if value.isdigit():
-        return float(value)
+    if _DELTA_SECONDS.fullmatch(value):
+        # Compared as text first: int() of a 5,000-digit value is refused by Python itself.
+        digits = value.lstrip("0") or "0"
+        return MAX_RETRY_AFTER if len(digits) > 12 else min(float(digits), MAX_RETRY_AFTER)
     try:
         when = parsedate_to_datetime(value)
-    except (TypeError, ValueError, IndexError):
+    except (TypeError, ValueError, IndexError, OverflowError):
         return None
     if when.tzinfo is None:
         when = when.replace(tzinfo=dt.UTC)
-    return max(0.0, (when - (now or dt.datetime.now(dt.UTC))).total_seconds())
+    seconds = (when - (now or dt.datetime.now(dt.UTC))).total_seconds()
+    return min(max(0.0, seconds), MAX_RETRY_AFTER)
+
+
+def defer_until(seconds: float, max_defer: float, now: dt.datetime | None = None) -> dt.datetime:
+    """When a deferred URL may be asked for again: `seconds` from now, never past `max_defer`
+    (a server cannot park a URL for years) and never in the past."""
+    wait = min(max(0.0, seconds), max_defer) if math.isfinite(seconds) else max_defer
+    return (now or dt.datetime.now(dt.UTC)) + dt.timedelta(seconds=wait)

@@ -36,6 +36,9 @@ class HttpSettings:
     backoff_max: float = 60.0
     # A Retry-After longer than this is not waited for: the URL is deferred to the next run.
     retry_after_cap: float = 30.0
+    # The latest a deferred URL is put off to, whatever the server asked: after that the next run
+    # asks again. Bounds a hostile or broken Retry-After ("come back in 30,000 years").
+    max_defer: float = 7 * 24 * 3600.0
     # Minimum pause between two requests to one host (0 for benchmarks).
     host_delay: float = 1.0
     # A PEM file of CAs to trust instead of the default store (tests, a private gazette mirror).

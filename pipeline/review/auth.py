@@ -5,7 +5,6 @@ recommended cost); the store keeps only the encoded hash, which carries its own 
 from __future__ import annotations
 
 import re
-import threading
 import time
 from collections.abc import Callable
 
@@ -14,6 +13,12 @@ from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatc
 
 from ..errors import InputError
 from ..store.decisions import Database
+from ..store.logins import (
+    clear_login_failures,
+    login_failures,
+    prune_login_failures,
+    record_login_failure,
+)
 from ..store.users import password_hash, replace_hash, set_user
 
 _NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._@-]{0,63}$")
@@ -59,41 +64,44 @@ def authenticate(db: Database, name: str, password: str) -> bool:
 
 
 class LoginThrottle:
-    """Failed logins per editor name and per client address, in a sliding window: past the
-    limit, further attempts are refused without checking the password, so a password cannot be
-    guessed by brute force (in memory: a restart forgets, which only helps an owner locked out)."""
+    """Failed logins, kept in the database (a restart forgets nothing), counted in a sliding
+    window two ways. Per (name, address): past PAIR_LIMIT, that name is refused from that
+    address, so a password cannot be guessed, yet a colleague behind the same address (the
+    recommended reverse proxy, loopback) or the owner elsewhere still gets in. Per address, any
+    name: past the higher ADDRESS_LIMIT the address is refused, so one client cannot try five
+    passwords on every name. A refused attempt is not checked, and not counted either.
+    `pipeline users unlock` clears either."""
 
-    LIMIT = 5  # failures allowed within the window: enough for typos, far too few for guessing
+    PAIR_LIMIT = 5  # enough for typos, far too few for guessing
+    ADDRESS_LIMIT = 50  # a whole office mistyping, not one client sweeping the editors' names
     WINDOW = 15 * 60.0  # seconds
 
-    def __init__(self, clock: Callable[[], float] = time.monotonic) -> None:
-        self._clock = clock
-        self._failures: dict[str, list[float]] = {}
-        self._lock = threading.Lock()
+    def __init__(self, clock: Callable[[], float] = time.time) -> None:
+        self._clock = clock  # wall time: the rows outlive the process
 
-    def _recent(self, key: str, now: float) -> list[float]:
-        kept = [t for t in self._failures.get(key, []) if now - t < self.WINDOW]
-        self._failures[key] = kept
-        return kept
-
-    def blocked_for(self, *keys: str) -> float:
-        """Seconds until these keys may try again (0: they may now)."""
+    def blocked_for(self, db: Database, name: str, address: str) -> float:
+        """Seconds until `name` may try again from `address` (0: now)."""
         now = self._clock()
-        with self._lock:
-            waits = [
-                self.WINDOW - (now - recent[0])
-                for recent in (self._recent(key, now) for key in keys)
-                if len(recent) >= self.LIMIT
-            ]
+        counts = login_failures(db, _key(name), address, now - self.WINDOW)
+        waits = [
+            self.WINDOW - (now - first)
+            for count, first, limit in (
+                (counts.pair, counts.pair_first, self.PAIR_LIMIT),
+                (counts.address, counts.address_first, self.ADDRESS_LIMIT),
+            )
+            if count >= limit
+        ]
         return max(waits, default=0.0)
 
-    def failed(self, *keys: str) -> None:
+    def failed(self, db: Database, name: str, address: str) -> None:
         now = self._clock()
-        with self._lock:
-            for key in keys:
-                self._recent(key, now).append(now)
+        prune_login_failures(db, now - self.WINDOW)
+        record_login_failure(db, _key(name), address, now)
 
-    def succeeded(self, *keys: str) -> None:
-        with self._lock:
-            for key in keys:
-                self._failures.pop(key, None)
+    def succeeded(self, db: Database, name: str, address: str) -> None:
+        """The owner got in: that pair's failures are forgiven (the address's stand)."""
+        clear_login_failures(db, _key(name), address)
+
+
+def _key(name: str) -> str:
+    return name.strip().casefold()

@@ -30,8 +30,7 @@ from ..archive import Archive
 from ..errors import InputError, PipelineError
 from ..store.db import connect
 from ..store.decisions import Database
-from ..store.users import user_exists
-from . import pages
+from . import pages, sessions
 from .auth import LoginThrottle, authenticate
 from .render import render_page
 from .security import (
@@ -44,7 +43,6 @@ from .security import (
 )
 
 T = TypeVar("T")
-SESSION_HOURS = 12  # one working day; then the editor logs in again
 HERE = Path(__file__).parent
 
 
@@ -75,7 +73,7 @@ def create_app(settings: WebSettings) -> Starlette:
             SessionMiddleware,
             secret_key=settings.secret_key,
             session_cookie="review_session",
-            max_age=SESSION_HOURS * 3600,
+            max_age=sessions.SESSION_HOURS * 3600,
             same_site="strict",
             https_only=settings.https_only,
         ),
@@ -117,8 +115,9 @@ async def _login_and_origin(
     if request.url.path == "/login" or request.url.path.startswith("/static/"):
         return await call_next(request)
     name = request.session.get("user")
-    if not name or not await _db(request, user_exists, name):
-        if name:  # a disabled editor's session ends; an anonymous one keeps its login CSRF token
+    sid = str(request.session.get("sid", ""))
+    if not name or await _db(request, sessions.editor_of, sid) != name:
+        if name:  # an ended or expired session; an anonymous one keeps its login CSRF token
             request.session.clear()
         if request.method in ("GET", "HEAD"):
             return RedirectResponse("/login", status_code=303)
@@ -174,23 +173,25 @@ async def login(request: Request) -> Response:
     form = await _form(request)
     name, password = str(form.get("name", "")).strip(), str(form.get("password", ""))
     throttle: LoginThrottle = request.app.state.throttle
-    keys = (f"name:{name.casefold()}", f"client:{request.client.host if request.client else ''}")
-    wait = throttle.blocked_for(*keys)
+    address = request.client.host if request.client else ""
+    wait = await _db(request, throttle.blocked_for, name, address)
     if wait:
         minutes = max(1, round(wait / 60))
         message = f"Too many failed logins: try again in {minutes} minutes."
         return _page(request, "login.html", {"error": message}, 429)
     if not await _db(request, authenticate, name, password):
-        throttle.failed(*keys)
+        await _db(request, throttle.failed, name, address)
         return _page(request, "login.html", {"error": "Wrong name or password."}, 401)
-    throttle.succeeded(*keys)
-    request.session.clear()  # a new session id's worth: nothing from before login survives
-    request.session.update({"user": name, "csrf": new_token()})
+    await _db(request, throttle.succeeded, name, address)
+    sid = await _db(request, sessions.start, name)
+    request.session.clear()  # nothing from before login survives
+    request.session.update({"user": name, "sid": sid, "csrf": new_token()})
     return RedirectResponse("/", status_code=303)
 
 
 async def logout(request: Request) -> Response:
     await _form(request)
+    await _db(request, sessions.end, str(request.session.get("sid", "")))
     request.session.clear()
     return RedirectResponse("/login", status_code=303)
 

@@ -112,4 +112,12 @@ def extraction_from_row(row: Mapping[str, Any], url: str) -> Extraction:
         description=row["description"],
         page_class=row["page_class"],
         extractor_version=row["extractor_version"],
+        charset=_optional(row, "charset"),
+        charset_method=_optional(row, "charset_method"),
     )
+
+
+def _optional(row: Mapping[str, Any], column: str) -> str:
+    """A column that queries selecting their columns by name may leave out. `keys()`, not `in`:
+    on a sqlite3.Row, `in` looks at the values."""
+    return str(row[column]) if column in set(row.keys()) else ""

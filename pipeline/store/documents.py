@@ -172,8 +172,8 @@ def save_extraction(db: sqlite_utils.Database, version_id: int, extraction: Extr
     with transaction(db) as conn:
         cur = conn.execute(
             "INSERT INTO extractions (version_id, extractor_version, title, language, published,"
-            " summary, description, page_class, text, text_hash, data, created_at)"
-            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+            " summary, description, page_class, text, text_hash, data, created_at, charset,"
+            " charset_method) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
             " ON CONFLICT (version_id, extractor_version) DO NOTHING",
             (
                 version_id,
@@ -188,6 +188,8 @@ def save_extraction(db: sqlite_utils.Database, version_id: int, extraction: Extr
                 text_hash,
                 extraction_data(extraction),
                 now(),
+                extraction.charset,
+                extraction.charset_method,
             ),
         )
         extraction_id = conn.execute(

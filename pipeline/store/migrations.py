@@ -216,6 +216,32 @@ MIGRATIONS: tuple[str, ...] = (
     """
     ALTER TABLE documents ADD COLUMN listed_extra TEXT NOT NULL DEFAULT '{}';
     """,
+    # 7: how each extraction read its bytes: the charset and why that one (declared, detected,
+    # ...). Servers lie about charsets; a garbled text can then be traced to its decoding.
+    """
+    ALTER TABLE extractions ADD COLUMN charset TEXT NOT NULL DEFAULT '';
+    ALTER TABLE extractions ADD COLUMN charset_method TEXT NOT NULL DEFAULT '';
+    """,
+    # 8: the review app's sessions and failed logins, kept server-side so that logging out,
+    # removing an editor or changing a password ends sessions, and a restart does not reset the
+    # login throttle; and when each editor last logged in (`pipeline users list`).
+    """
+    CREATE TABLE sessions (
+        id_hash TEXT PRIMARY KEY,
+        editor TEXT NOT NULL REFERENCES users(name) ON DELETE CASCADE,
+        created_at TEXT NOT NULL,
+        expires_at TEXT NOT NULL
+    );
+    CREATE INDEX sessions_by_editor ON sessions(editor);
+    CREATE TABLE login_failures (
+        name TEXT NOT NULL,
+        address TEXT NOT NULL,
+        at REAL NOT NULL
+    );
+    CREATE INDEX login_failures_by_address ON login_failures(address, at);
+    CREATE INDEX login_failures_by_name ON login_failures(name, address, at);
+    ALTER TABLE users ADD COLUMN last_login TEXT;
+    """,
 )
 
 

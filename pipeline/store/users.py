@@ -5,15 +5,16 @@ Part of the store (the only package that speaks SQL). No plain password ever rea
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import sqlite_utils
 
 from .db import now, transaction
 
 
 def set_user(db: sqlite_utils.Database, name: str, password_hash: str) -> bool:
-    """Create the account, or give an existing one a new password (and enable it).
-
-    Returns True when the account is new."""
+    """Create the account, or give an existing one a new password (and enable it): a new
+    password ends every session of the old one. Returns True when the account is new."""
     with transaction(db) as conn:
         existed = conn.execute("SELECT 1 FROM users WHERE name = ?", (name,)).fetchone()
         conn.execute(
@@ -22,7 +23,36 @@ def set_user(db: sqlite_utils.Database, name: str, password_hash: str) -> bool:
             " disabled = 0",
             (name, password_hash, now()),
         )
+        conn.execute("DELETE FROM sessions WHERE editor = ?", (name,))
     return existed is None
+
+
+@dataclass(frozen=True)
+class Account:
+    """What `pipeline users list` shows: never the hash."""
+
+    name: str
+    created_at: str
+    last_login: str | None
+    disabled: bool
+    sessions: int  # live sessions now
+
+
+def list_users(db: sqlite_utils.Database) -> list[Account]:
+    rows = db.conn.execute(
+        "SELECT u.name, u.created_at, u.last_login, u.disabled,"
+        " (SELECT COUNT(*) FROM sessions s WHERE s.editor = u.name AND s.expires_at > ?)"
+        " FROM users u ORDER BY u.name",
+        (now(),),
+    ).fetchall()
+    return [Account(r[0], r[1], r[2], bool(r[3]), r[4]) for r in rows]
+
+
+def remove_user(db: sqlite_utils.Database, name: str) -> bool:
+    """Delete the account and end its sessions; its decisions keep its name. False if unknown."""
+    with transaction(db) as conn:
+        conn.execute("DELETE FROM sessions WHERE editor = ?", (name,))
+        return conn.execute("DELETE FROM users WHERE name = ?", (name,)).rowcount == 1
 
 
 def password_hash(db: sqlite_utils.Database, name: str) -> str | None:
@@ -40,8 +70,3 @@ def replace_hash(db: sqlite_utils.Database, name: str, old: str, new: str) -> No
             "UPDATE users SET password_hash = ? WHERE name = ? AND password_hash = ?",
             (new, name, old),
         )
-
-
-def user_exists(db: sqlite_utils.Database, name: str) -> bool:
-    """Whether an enabled account has this name (a session of a disabled editor ends)."""
-    return password_hash(db, name) is not None
