@@ -235,6 +235,8 @@ class LinkedSource:
     score: float
     reasons: tuple[str, ...]
     stale: bool = False
+    # (norm key, URN:LEX) for the norms whose citation here gives all the scheme needs
+    norm_urns: tuple[tuple[str, str], ...] = ()
 
 
 @dataclass(frozen=True)

@@ -5,6 +5,7 @@ formats need (access date, archived copy, link state); the "as of" stamp; and wh
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import sqlite3
 from collections.abc import Iterable, Mapping, Sequence
@@ -13,6 +14,7 @@ from urllib.parse import urlsplit
 
 import sqlite_utils
 
+from ..extract.urnlex import urn_lex
 from ..models import LinkedSource, MatchStatus, PolicyLinks
 from .db import now, transaction
 from .policies import load_policies
@@ -63,6 +65,12 @@ def _linked(row: sqlite3.Row) -> LinkedSource:
     edits = json.loads(row["edits"] or "{}")
     data = json.loads(row["data"]) if row["data"] else {"norms": []}
     norms = tuple(dict.fromkeys(n["key"] for n in data["norms"]))
+    issued = {
+        d["norm"]: dt.date.fromisoformat(d["date"])
+        for d in data.get("dates", ())
+        if d.get("kind") == "issued" and d.get("norm") in norms
+    }
+    urns = tuple((key, urn) for key in norms if (urn := urn_lex(key, issued.get(key))))
     return LinkedSource(
         url=row["url"],
         source_name=edits.get("source_name") or row["source_name"] or _host(row["url"]),
@@ -75,6 +83,7 @@ def _linked(row: sqlite3.Row) -> LinkedSource:
         score=float(row["score"]),
         reasons=tuple(json.loads(row["reasons"])),
         stale=bool(row["stale"]),
+        norm_urns=urns,
     )
 
 
