@@ -1,10 +1,15 @@
-"""Serve the bundled offline demo web on loopback.
+"""Serve the bundled offline demo web on loopback, one folder per real host.
 
     python demo/serve.py [--port 8737] [--root demo/web]
 
-Pages live in ``<root>/<site>/<path>.html`` and are served at ``http://127.0.0.1:PORT/<site>/<path>``
-(the ``.html`` may be given or left out). ``.xml`` and ``.txt`` files are served as they are
-(``/robots.txt``, ``/elperuano/sitemap.xml``). Anything else is a 404. Standard library only.
+Pages live in ``<root>/<host>/<path>.html``: ``demo/web/www.gob.pe/institucion/minjus/...html`` is
+the demo's copy of ``https://www.gob.pe/institucion/minjus/...``. The pipeline fetches the real
+URL, and its ``[fetch] resolve`` map (demo/sources.toml) sends the connection here, in plain HTTP,
+with the real host in the ``Host`` header, as ``curl --resolve`` does; so the server picks the
+folder by ``Host``. In a browser, ``http://127.0.0.1:PORT/<host>/<path>`` shows the same page. The
+``.html`` may be given or left out, and a trailing ``/`` means the same page. ``.xml`` and ``.txt``
+files are served as they are (``robots.txt``, ``sitemap.xml``). Anything else is a 404: a host
+with no folder, a path leaving its folder. Standard library only.
 
 Importable for tests: ``serve(root, port)`` starts a server in a daemon thread and returns it
 (``port=0`` picks a free port: read it from ``server.server_address[1]``); stop it with
@@ -34,18 +39,33 @@ CONTENT_TYPES = {
 }
 
 
-def resolve_request_path(root: Path, raw_path: str) -> Path | None:
-    """Map a request path to a file under ``root``, or None (404).
-
-    Refuses anything that would leave the root once resolved (``..``, encoded ``%2e%2e``,
-    symlinks pointing outside), hidden segments and file types the demo does not serve."""
+def site_and_path(host_header: str | None, raw_path: str) -> tuple[str, str]:
+    """The host folder and the path inside it: from the Host header, or, when the server is
+    addressed by its own loopback name, from the path's first segment (browsing by hand)."""
     path = unquote(urlsplit(raw_path).path)
-    if "\x00" in path or "\\" in path:
+    host = (host_header or "").strip().lower()
+    host = host.rsplit(":", 1)[0] if not host.endswith("]") else host
+    if host in ("", "127.0.0.1", "localhost", "[::1]"):
+        site, _, rest = path.lstrip("/").partition("/")
+        return site, "/" + rest
+    return host, path
+
+
+def resolve_request_path(root: Path, raw_path: str, host: str | None = None) -> Path | None:
+    """Map a request (its Host header and path) to a file under ``root``, or None (404).
+
+    Refuses anything that would leave the host's folder once resolved (``..``, encoded
+    ``%2e%2e``, symlinks pointing outside), hidden segments and file types the demo does not
+    serve."""
+    site, path = site_and_path(host, raw_path)
+    if not site or "\x00" in path or "\\" in path or "/" in site or "\\" in site:
         return None
     rel = path.lstrip("/")
-    if any(seg.startswith(".") for seg in rel.split("/") if seg):
+    if site.startswith(".") or any(seg.startswith(".") for seg in rel.split("/") if seg):
         return None
-    base = root.resolve()
+    base = (root / site).resolve()
+    if not base.is_relative_to(root.resolve()) or not base.is_dir():
+        return None
     candidates: list[Path] = []
     if rel == "" or rel.endswith("/"):
         stem = rel.rstrip("/")
@@ -67,6 +87,12 @@ def resolve_request_path(root: Path, raw_path: str) -> Path | None:
     return None
 
 
+def file_for_url(root: Path, url: str) -> Path | None:
+    """The demo file that answers a real URL ("https://www.gob.pe/..."), or None."""
+    parts = urlsplit(url)
+    return resolve_request_path(root, parts.path or "/", parts.hostname)
+
+
 def make_handler(root: Path) -> type[BaseHTTPRequestHandler]:
     class DemoHandler(BaseHTTPRequestHandler):
         server_version = "demo-web/1.0"
@@ -75,7 +101,7 @@ def make_handler(root: Path) -> type[BaseHTTPRequestHandler]:
             return self.server_version
 
         def _respond(self, *, with_body: bool) -> None:
-            target = resolve_request_path(root, self.path)
+            target = resolve_request_path(root, self.path, self.headers.get("Host"))
             if target is None:
                 body = b"404 Not Found\n"
                 self.send_response(HTTPStatus.NOT_FOUND)

@@ -18,6 +18,9 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "demo"))
+
+from serve import file_for_url  # noqa: E402
 
 from pipeline.config import LinkSettings  # noqa: E402
 from pipeline.extract import extract_document  # noqa: E402
@@ -52,10 +55,11 @@ def labelled_cases() -> Iterator[Case]:
 def demo_cases() -> Iterator[Case]:
     expected = json.loads((ROOT / "demo" / "expected.json").read_text(encoding="utf-8"))
     for url, want in sorted(expected.items()):
-        path = ROOT / "demo" / "web" / (url.split(":8737/", 1)[1] + ".html")
+        path = file_for_url(ROOT / "demo" / "web", url)
+        assert path is not None, f"demo/expected.json names {url}, which demo/web does not serve"
         found = extract_document(path.read_bytes(), url=url, content_type="text/html")
         yield Case(
-            url.split(":8737/", 1)[1],
+            url.split("://", 1)[1],
             "PE",
             found,
             frozenset([want["policy"]] if want["policy"] else []),

@@ -49,6 +49,7 @@ def http_settings(fetch: FetchSettings) -> HttpSettings:
         max_bytes=fetch.max_bytes,
         retries=fetch.retries,
         host_delay=fetch.delay_seconds,
+        resolve=fetch.resolve,
     )
 
 

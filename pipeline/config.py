@@ -38,6 +38,8 @@ class FetchSettings:
     max_bytes: int = 20_000_000
     retries: int = 2
     concurrency: int = 4
+    # host → "ip:port": answered by a local server, as `curl --resolve` does (the demo, tests).
+    resolve: tuple[tuple[str, str, int], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -164,9 +166,44 @@ def _fetch_settings(table: Any, path: Path) -> FetchSettings:
             allowed.append(ipaddress.ip_network(str(net), strict=False))
         except ValueError:
             raise ConfigError(f"{where}: 'allow_addresses' has a bad network {net!r}") from None
-    lists = {"allow_addresses", "allow_ports"}
+    resolve = _resolve_map(table.pop("resolve", {}), allowed, where)
+    lists = {"allow_addresses", "allow_ports", "resolve"}
     settings: FetchSettings = _build(FetchSettings, table, _FETCH_KEYS - lists, where)
-    return replace(settings, allow_addresses=tuple(allowed), allow_ports=tuple(ports))
+    return replace(
+        settings, allow_addresses=tuple(allowed), allow_ports=tuple(ports), resolve=resolve
+    )
+
+
+_HOST_NAME = re.compile(
+    r"^(?=.{1,253}$)[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)*$"
+)
+
+
+def _resolve_map(
+    value: Any, allowed: list[IpNetwork], where: str
+) -> tuple[tuple[str, str, int], ...]:
+    """`resolve = { "www.gob.pe" = "127.0.0.1:8737" }` → ((host, ip, port), ...). The address
+    must be one `allow_addresses` already lets through: the map moves a host to a server the
+    operator runs, it never opens a way past the address guard."""
+    table = _table(value, f"{where} resolve")
+    out = []
+    for host, target in sorted(table.items()):
+        if not _HOST_NAME.match(host):
+            raise ConfigError(f"{where} resolve: {host!r} is not a lower-case host name")
+        match = re.fullmatch(r"(?P<ip>[0-9.]+|\[[0-9a-fA-F:]+\]):(?P<port>[0-9]{1,5})", str(target))
+        try:
+            ip = ipaddress.ip_address(match.group("ip").strip("[]")) if match else None
+        except ValueError:
+            ip = None
+        port = int(match.group("port")) if match else 0
+        if ip is None or not 0 < port < 65536:
+            raise ConfigError(f'{where} resolve: {host!r} must map to "IP:port", got {target!r}')
+        if not any(ip.version == net.version and ip in net for net in allowed):
+            raise ConfigError(
+                f"{where} resolve: {host!r} maps to {ip}, which is not in 'allow_addresses'"
+            )
+        out.append((host, str(ip), port))
+    return tuple(out)
 
 
 def _sources(entries: Any, path: Path) -> tuple[Source, ...]:

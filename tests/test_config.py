@@ -69,6 +69,22 @@ def test_a_valid_config_loads_with_every_setting(tmp_path: Path) -> None:
         (("auto_accept_score = 0.95", "auto_accept = 1"), "[link]: unknown key 'auto_accept'"),
         (('id = "elperuano-sitemap"', 'id = "El Peruano!"'), "'id' must be lower-case"),
         (('country = "pe"', 'country = "Peru"'), "ISO 3166-1"),
+        (
+            ("delay_seconds = 0.5", 'resolve = { "www.gob.pe" = "10.0.0.1:80" }'),
+            "resolve: 'www.gob.pe' maps to 10.0.0.1, which is not in 'allow_addresses'",
+        ),
+        (
+            ("delay_seconds = 0.5", 'resolve = { "www.gob.pe" = "localhost:80" }'),
+            "resolve: 'www.gob.pe' must map to \"IP:port\"",
+        ),
+        (
+            ("delay_seconds = 0.5", 'resolve = { "www.gob.pe" = "127.0.0.1:0" }'),
+            "resolve: 'www.gob.pe' must map to \"IP:port\"",
+        ),
+        (
+            ("delay_seconds = 0.5", 'resolve = { "WWW.GOB.PE/x" = "127.0.0.1:80" }'),
+            "resolve: 'WWW.GOB.PE/x' is not a lower-case host name",
+        ),
     ],
 )
 def test_mistakes_are_refused_naming_source_and_key(
@@ -97,3 +113,17 @@ def test_missing_and_malformed_files(tmp_path: Path) -> None:
 def test_the_shipped_configs_are_valid(name: str) -> None:
     config = load_config(ROOT / name)
     assert config.sources
+
+
+def test_a_resolve_map_loads_inside_allow_addresses(tmp_path: Path) -> None:
+    text = GOOD.replace("delay_seconds = 0.5", 'resolve = { "www.gob.pe" = "127.0.0.1:8737" }')
+    assert load_config(write(tmp_path, text)).fetch.resolve == (("www.gob.pe", "127.0.0.1", 8737),)
+
+
+def test_the_demo_resolves_every_host_of_its_web() -> None:
+    """A demo page under a host the map forgot would be fetched from the internet (or fail)."""
+    hosts = {d.name for d in (ROOT / "demo" / "web").iterdir() if d.is_dir()}
+    resolved = {
+        host for host, _ip, _port in load_config(ROOT / "demo" / "sources.toml").fetch.resolve
+    }
+    assert hosts == resolved

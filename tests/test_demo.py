@@ -91,6 +91,18 @@ def test_each_demo_page_is_linked_as_expected(demo: tuple[Path, str]) -> None:
             assert status.get(url) in (None, "pending"), url
 
 
+def test_the_demo_stores_and_exports_the_real_urls(demo: tuple[Path, str]) -> None:
+    """The demo web answers for the real hosts (`[fetch] resolve`): nothing of the loopback
+    server leaks into what the observatory would publish."""
+    exported = (demo[0] / "exports" / "peru-sources.json").read_text(encoding="utf-8")
+    assert "127.0.0.1" not in exported
+    (policy,) = json.loads(exported)
+    assert all(s["url"].startswith("https://") for s in policy["sources"])
+    with sqlite3.connect(demo[0] / "demo.db") as conn:
+        urls = [url for (url,) in conn.execute("SELECT url FROM documents")]
+    assert urls and not [u for u in urls if "127.0.0.1" in u]
+
+
 def test_a_second_demo_run_changes_nothing(demo: tuple[Path, str]) -> None:
     tmp, _ = demo
     before = snapshot(tmp / "demo.db")

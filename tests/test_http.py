@@ -280,6 +280,31 @@ def test_request_carries_user_agent_and_only_safe_encodings(server: FaultServer)
     assert sent["host"] == f"127.0.0.1:{server.port}"
 
 
+def test_resolve_map_serves_a_real_url_from_loopback_keeping_the_url(server: FaultServer) -> None:
+    """`[fetch] resolve` (the demo's real URLs): the socket goes to the mapped loopback server in
+    plain HTTP, the Host header and everything recorded keep the real URL, redirects stay real."""
+    server.routes["/norma"] = redirect("/norma/", "301 Moved Permanently")
+    server.routes["/norma/"] = ok(b"<html>ok</html>")
+    resolve = (("www.gob.pe", "127.0.0.1", server.port),)
+    with make_client(resolver=lambda host: ["8.8.8.8"], resolve=resolve) as client:
+        fetched = client.get("https://www.gob.pe/norma")
+    assert fetched.body == b"<html>ok</html>"
+    assert (fetched.url, fetched.final_url) == (
+        "https://www.gob.pe/norma",
+        "https://www.gob.pe/norma/",
+    )
+    assert [headers["host"] for _path, headers in server.requests] == ["www.gob.pe"] * 2
+
+
+def test_resolve_map_cannot_open_a_way_past_the_address_guard(server: FaultServer) -> None:
+    # Built by hand (the config refuses it at load): the guard still checks the mapped address.
+    resolve = (("www.gob.pe", "127.0.0.1", server.port),)
+    with make_client(allow_addresses=(), resolve=resolve) as client:
+        failure = fails(client, "https://www.gob.pe/norma")
+    assert failure.failure is FailureClass.BLOCKED_ADDRESS
+    assert server.requests == []
+
+
 def test_conditional_get_returns_304_record(httpserver: HTTPServer) -> None:
     httpserver.expect_request("/feed", headers={"If-None-Match": '"abc"'}).respond_with_data(
         "", status=304, headers={"ETag": '"abc"'}

@@ -122,6 +122,7 @@ class HttpClient:
         # Jitter only spreads retries in time; it has nothing to do with secrecy.
         self._rng = rng or random.Random()  # noqa: S311
         self._slots = HostSlots(clock, sleep)
+        self._resolve = {host: (ip, port) for host, ip, port in settings.resolve}
         s = settings
         self._transport = transport or _PinnedTransport(
             pin.PinnedPool(self._check, clock, _ssl_context(s.ca_bundle))
@@ -230,18 +231,30 @@ class HttpClient:
     ) -> Fetched | httpx.URL:
         """One request: guard, wait for the host's turn, send, and conclude (a record or a hop)."""
         host = target.raw_host.decode("ascii")
-        port = target.port or (443 if target.scheme == "https" else 80)
+        wire, headers = self._wire(target, headers)
+        port = wire.port or (443 if wire.scheme == "https" else 80)
         try:
-            pins[(host, port)] = self._check(host, port)
+            address = self._resolve[host][0] if host in self._resolve else host
+            pins[(host, port)] = self._check(address, port)
         except AddressRefused as exc:
             raise _classify(exc, in_body=False) from None
         with self._slots.hold(host, pause) as queued:
             pin.extend_deadline(queued)  # waiting our turn is politeness, not server slowness
-            response = self._send(target, headers)
+            response = self._send(wire, headers)
             try:
                 return self._conclude(url, target, response)
             finally:
                 response.close()
+
+    def _wire(self, target: httpx.URL, headers: dict[str, str]) -> tuple[httpx.URL, dict[str, str]]:
+        """Where the request really goes: `target` itself, or for a host of the resolve map its
+        address and port in plain HTTP, with the real host kept in the Host header (the URL we
+        record, redirects and cookies stay the real ones: only the socket moves)."""
+        mapped = self._resolve.get(target.raw_host.decode("ascii"))
+        if mapped is None:
+            return target, headers
+        host = target.raw_host.decode("ascii")
+        return target.copy_with(scheme="http", port=mapped[1]), {**headers, "Host": host}
 
     def _send(self, target: httpx.URL, headers: dict[str, str]) -> httpx.Response:
         """Straight to the transport: `Client.send` would pre-build the redirect request and

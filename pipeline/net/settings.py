@@ -41,6 +41,12 @@ class HttpSettings:
     # A PEM file of CAs to trust instead of the default store (tests, a private gazette mirror).
     # Certificates are always verified: there is deliberately no switch to turn that off.
     ca_bundle: str | None = None
+    # Host names answered by another address, as `curl --resolve` does: (host, ip, port), the
+    # connection in plain HTTP to ip:port with the URL and Host header unchanged. It lets the
+    # offline demo and the tests serve real URLs ("https://www.gob.pe/...") from a loopback
+    # server, so what is stored and exported is the real URL. The ip must be inside
+    # `allow_addresses` (the guard still checks it): never a way around the SSRF guard.
+    resolve: tuple[tuple[str, str, int], ...] = ()
 
 
 class RateLimited(FetchError):
