@@ -111,6 +111,35 @@ class DateMention:
         }
 
 
+class CountryMethod(StrEnum):
+    """How a document's country was told, from the most to the least certain."""
+
+    GIVEN = "given"  # `--country` on the command line
+    SOURCE = "source"  # the source's country in the config, or the policy entry that links it
+    HOST = "host"  # the URL's host: a country-code or government domain (gov.co, gouv.ci)
+    TEXT = "text"  # the page names the country, its capital or its official gazette
+    UNDETERMINED = "undetermined"  # none of these: read with every grammar of its language
+
+
+@dataclass(frozen=True)
+class DocumentCountry:
+    """A document's country (ISO 3166-1 alpha-2, "" when undetermined) with its provenance and
+    what told it, in plain words ("host www.mininterior.gov.co: a government domain of
+    Colombia")."""
+
+    code: str = ""
+    method: CountryMethod = CountryMethod.UNDETERMINED
+    detail: str = ""
+
+    @property
+    def known(self) -> bool:
+        return bool(self.code)
+
+
+# What a caller passes when it knows nothing of a document's country: the page will tell.
+NOT_KNOWN = DocumentCountry()
+
+
 @dataclass(frozen=True)
 class Extraction:
     """What the extract stage makes of one document."""
@@ -127,6 +156,7 @@ class Extraction:
     description: str = ""  # the page's meta description, kept as the summary's fallback
     page_class: str = "ok"  # ok | blocked | not_found | empty: only "ok" documents are linked
     extractor_version: str = ""
+    country: DocumentCountry = NOT_KNOWN  # whose norms the text was read for
 
 
 class SourceKind(StrEnum):

@@ -2,9 +2,17 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import TypeVar
+
 import click
 
 from .. import app
+from ..errors import InputError
+from ..extract.countries import is_country
+from ..models import CountryMethod, DocumentCountry
+
+F = TypeVar("F", bound=Callable[..., object])
 
 EXIT_FATAL = 2
 EXIT_PARTIAL = 1
@@ -22,3 +30,22 @@ def queue_line(counts: dict[str, int]) -> str:
         f"{counts['auto']} auto-accepted, {counts['pending']} waiting for review, "
         f"{counts['accepted']} accepted, {counts['rejected']} rejected"
     )
+
+
+def country_option(command: F) -> F:
+    """--country for the commands that read documents: no default, never Peru by omission."""
+    return click.option(
+        "--country",
+        default="",
+        help="ISO code of the documents' country; without it each page's host and text tell it"
+        " (or it stays undetermined and goes to review).",
+    )(command)
+
+
+def given_country(value: str) -> DocumentCountry:
+    """The --country value as a DocumentCountry ("" → unknown: the page tells)."""
+    if not value.strip():
+        return DocumentCountry()
+    if not is_country(value):
+        raise InputError(f"--country must be an ISO 3166-1 alpha-2 code, got {value!r}")
+    return DocumentCountry(value.strip().upper(), CountryMethod.GIVEN, "given with --country")

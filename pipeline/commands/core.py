@@ -14,11 +14,11 @@ from ..extract import extract_document
 from ..extract.norms import display_for_key
 from ..ingest import Ingestor, fetched_from_file
 from ..jsonout import extraction_json
-from ..models import Fetched, Link, MatchStatus
+from ..models import DocumentCountry, Fetched, Link, MatchStatus
 from ..net import HttpClient
 from ..policies import read_policy_file
 from ..store.exports import policy_links
-from .common import options, queue_line
+from .common import country_option, given_country, options, queue_line
 
 
 @click.command()
@@ -98,24 +98,23 @@ def _check_url_option(inputs: Sequence[str], url: str | None) -> None:
 @click.argument("inputs", nargs=-1, required=True)
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object per input.")
 @click.option("--url", default=None, help="The document's URL, when INPUT is a local file.")
-@click.option(
-    "--country", default="PE", show_default=True, help="Country whose norm grammar to use."
-)
+@country_option
 def extract(inputs: tuple[str, ...], as_json: bool, url: str | None, country: str) -> None:
     """Extract title, dates, norms and summary from files or URLs (no database writes)."""
     _check_url_option(inputs, url)
+    told = given_country(country)
     with _Inputs() as documents:
         for arg in inputs:
-            _print_extraction(arg, documents.read(arg, url), as_json, country)
+            _print_extraction(arg, documents.read(arg, url), as_json, told)
 
 
-def _print_extraction(arg: str, fetched: Fetched, as_json: bool, country: str) -> None:
+def _print_extraction(arg: str, fetched: Fetched, as_json: bool, told: DocumentCountry) -> None:
     extraction = extract_document(
         fetched.body,
         url=fetched.url,
         content_type=fetched.content_type,
         fetched_at=fetched.fetched_at,
-        country=country.upper(),
+        country=told,
     )
     record = extraction_json(arg, extraction)
     if as_json:
@@ -123,7 +122,10 @@ def _print_extraction(arg: str, fetched: Fetched, as_json: bool, country: str) -
     else:
         published = record["published"]["date"] if record["published"] else "no date"
         norms = ", ".join(n["display"] for n in record["norms"]) or "no norms"
-        click.echo(f"{arg}: {extraction.title!r} [{extraction.language}] {published}; {norms}")
+        where = extraction.country.code or "country undetermined"
+        click.echo(
+            f"{arg}: {extraction.title!r} [{extraction.language}, {where}] {published}; {norms}"
+        )
 
 
 @click.command()
@@ -132,25 +134,33 @@ def _print_extraction(arg: str, fetched: Fetched, as_json: bool, country: str) -
 @click.option(
     "--source-name", default="", help="Name of the publishing source (e.g. 'El Peruano')."
 )
-@click.option("--country", default="PE", show_default=True, help="Country of the documents.")
+@country_option
 def add(inputs: tuple[str, ...], url: str | None, source_name: str, country: str) -> None:
     """Ingest documents from files or URLs: archive, extract, link."""
     _check_url_option(inputs, url)
+    told = given_country(country)
     opts = options()
     db = app.open_db(opts, create=True)
     ingestor = app.ingestor(db, opts, app.load(opts))
     with _Inputs() as documents:
         for arg in inputs:
-            _add_one(ingestor, documents.read(arg, url), source_name, country)
+            _add_one(ingestor, documents.read(arg, url), source_name, told)
 
 
-def _add_one(ingestor: Ingestor, fetched: Fetched, source_name: str, country: str) -> None:
+def _add_one(ingestor: Ingestor, fetched: Fetched, source_name: str, told: DocumentCountry) -> None:
     link = Link("manual", fetched.url, source_name=source_name)
-    result = ingestor.ingest(link, fetched, country.upper())
+    result = ingestor.ingest(link, fetched, told)
     links = ", ".join(f"{p} ({s.value})" for p, s in result.matches.items()) or "no policy"
     norms = len(result.extraction.norms) if result.extraction else 0
     state = "added" if result.new_version else "unchanged"
-    click.echo(f"{state}: {fetched.url}: {norms} norms; linked to {links}")
+    where = _country_line(result.extraction.country) if result.extraction else ""
+    click.echo(f"{state}: {fetched.url}{where}: {norms} norms; linked to {links}")
+
+
+def _country_line(country: DocumentCountry) -> str:
+    if not country.known:
+        return " (country undetermined: its links wait for review)"
+    return f" ({country.code}, {country.method.value})"
 
 
 @click.command()

@@ -32,7 +32,7 @@ W_AMENDMENT = 0.8
 # A document published before the norm it cites existed is not reporting on that norm (a
 # republished page, a wrong date, or another norm with a similar number): its weight shrinks.
 ANACHRONISM_FACTOR = 0.5
-# A policy of another country than the document's source: the alias may be a common phrase.
+# A policy of another country than the document's: its evidence counts half (countryrule.py).
 OTHER_COUNTRY_FACTOR = 0.5
 
 

@@ -8,9 +8,11 @@ from collections.abc import Mapping
 from typing import Any
 
 from ..models import (
+    CountryMethod,
     DateKind,
     DateMention,
     DateMethod,
+    DocumentCountry,
     Extraction,
     NormMention,
     Relation,
@@ -84,9 +86,22 @@ def relation_from_json(d: Mapping[str, Any]) -> Relation:
     )
 
 
+def country_to_json(c: DocumentCountry) -> dict[str, str]:
+    return {"code": c.code, "method": c.method.value, "detail": c.detail}
+
+
+def country_from_json(d: Mapping[str, Any] | None) -> DocumentCountry:
+    """An extraction stored before countries had a provenance has none: undetermined here, and
+    the store fills in what its document row recorded."""
+    if not d:
+        return DocumentCountry()
+    return DocumentCountry(d["code"], CountryMethod(d["method"]), d.get("detail", ""))
+
+
 def extraction_data(e: Extraction) -> str:
     return json.dumps(
         {
+            "country": country_to_json(e.country),
             "published": date_to_json(e.published) if e.published else None,
             "dates": [date_to_json(d) for d in e.dates],
             "norms": [norm_to_json(m) for m in e.norms],
@@ -112,4 +127,5 @@ def extraction_from_row(row: Mapping[str, Any], url: str) -> Extraction:
         description=row["description"],
         page_class=row["page_class"],
         extractor_version=row["extractor_version"],
+        country=country_from_json(data.get("country")),
     )
