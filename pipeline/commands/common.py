@@ -49,3 +49,9 @@ def given_country(value: str) -> DocumentCountry:
     if not is_country(value):
         raise InputError(f"--country must be an ISO 3166-1 alpha-2 code, got {value!r}")
     return DocumentCountry(value.strip().upper(), CountryMethod.GIVEN, "given with --country")
+
+
+def country_line(country: DocumentCountry) -> str:
+    """ "CO (host: host www.mininterior.gov.co: a government domain of Colombia)"."""
+    code = country.code or "undetermined"
+    return f"{code} ({country.method.value}: {country.detail})" if country.detail else code

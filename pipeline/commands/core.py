@@ -18,7 +18,7 @@ from ..models import DocumentCountry, Fetched, Link, MatchStatus
 from ..net import HttpClient
 from ..policies import read_policy_file
 from ..store.exports import policy_links
-from .common import country_option, given_country, options, queue_line
+from .common import country_line, country_option, given_country, options, queue_line
 
 
 @click.command()
@@ -153,14 +153,9 @@ def _add_one(ingestor: Ingestor, fetched: Fetched, source_name: str, told: Docum
     links = ", ".join(f"{p} ({s.value})" for p, s in result.matches.items()) or "no policy"
     norms = len(result.extraction.norms) if result.extraction else 0
     state = "added" if result.new_version else "unchanged"
-    where = _country_line(result.extraction.country) if result.extraction else ""
-    click.echo(f"{state}: {fetched.url}{where}: {norms} norms; linked to {links}")
-
-
-def _country_line(country: DocumentCountry) -> str:
-    if not country.known:
-        return " (country undetermined: its links wait for review)"
-    return f" ({country.code}, {country.method.value})"
+    click.echo(f"{state}: {fetched.url}: {norms} norms; linked to {links}")
+    if result.extraction is not None:
+        click.echo(f"  country: {country_line(result.extraction.country)}")
 
 
 @click.command()
