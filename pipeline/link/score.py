@@ -8,17 +8,21 @@ Weights and what they mean live in evidence.py.
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import re
 
 from ..config import LinkSettings
 from ..extract.reading import read_norms
-from ..models import Extraction, Match, MatchStatus, NormMention
+from ..models import DateKind, Extraction, Match, MatchStatus, NormMention
 from .countryrule import apply_country_rule
 from .evidence import (
     W_ALIAS_BODY,
     W_ALIAS_TITLE,
     W_AMENDMENT,
+    W_ENTRY_TITLE_BODY,
+    W_ENTRY_TITLE_TITLE,
+    W_NAMED_ON_ITS_DATE,
     W_PHRASE_TITLE,
     Board,
     Context,
@@ -103,17 +107,41 @@ def _placed(extraction: Extraction, settings: LinkSettings) -> list[tuple[NormMe
 
 
 def _alias_evidence(extraction: Extraction, lookup: PolicyLookup, board: Board) -> None:
+    dates = _page_dates(extraction)
     for where, text in (("title", extraction.title), ("body", extraction.text)):
         for hit in lookup.find_aliases(text):
-            weight = W_ALIAS_TITLE if where == "title" else W_ALIAS_BODY
-            reason = f"{where} names the policy: '{hit.alias}'"
-            board[hit.policy_id].add(weight, reason, f"alias:{hit.alias}", "alias")
+            ev = board[hit.policy_id]
+            if hit.title:
+                weight = W_ENTRY_TITLE_TITLE if where == "title" else W_ENTRY_TITLE_BODY
+                reason = (
+                    f"{where} names the entry's title '{hit.alias}' (an editor's wording,"
+                    " weaker than an official name)"
+                )
+            else:
+                weight = W_ALIAS_TITLE if where == "title" else W_ALIAS_BODY
+                reason = f"{where} names the policy: '{hit.alias}'"
+            ev.add(weight, reason, f"alias:{hit.alias}", "alias")
+            if hit.dated is not None and hit.dated in dates:
+                reason = (
+                    f"a page of {hit.dated.isoformat()}, the day '{hit.alias}' was published,"
+                    " names it"
+                )
+                ev.add(W_NAMED_ON_ITS_DATE, reason, f"dated:{hit.alias}", "alias")
     for phrase in lookup.shared_phrases(extraction.title):
         if f"alias:{phrase.alias}" in board[phrase.policy_id].facts:
             continue  # the whole name is already there; the phrase adds nothing
         reason = f"title shares '{phrase.phrase}' with the policy's name '{phrase.alias}'"
         fact = f"phrase:{phrase.phrase}"
         board[phrase.policy_id].add(W_PHRASE_TITLE, reason, fact, "alias")
+
+
+def _page_dates(extraction: Extraction) -> set[dt.date]:
+    """The page's own dates: its publication date and the gazette dates it prints ("DOF:
+    25/06/2012" heading the law's text)."""
+    found = {d.value for d in extraction.dates if d.kind is DateKind.GAZETTE}
+    if extraction.published is not None:
+        found.add(extraction.published.value)
+    return found
 
 
 def _relation_evidence(extraction: Extraction, lookup: PolicyLookup, board: Board) -> None:
