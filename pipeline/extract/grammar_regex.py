@@ -62,10 +62,10 @@ def year_fragment(forms: Sequence[str], months: str, words: Sequence[str]) -> st
         date = rf"(?:[0-9]{{1,2}}\s{{1,3}}de\s{{1,3}}(?:{months})\s{{1,3}}del?\s{{1,3}})?"
         parts.append(rf"\s{{1,3}}del?\s{{1,3}}{date}(?P<yd>[0-9]{{4}})(?![0-9])")
     if "slash" in forms:
-        # "10.815/2021", "Lei 13.709/18", "DECRETO 99/19", Uruguay's "94/010" (= 2010).
-        parts.append(
-            rf"\s?/\s?(?:(?P<ysl>{_YEAR4})|(?P<ys3>0[0-9]{{2}})|(?P<ys2>[0-9]{{2}}))(?![0-9])"
-        )
+        # "10.815/2021", "Lei 13.709/18", "DECRETO 99/19"; with "slash-0yy", Uruguay's "94/010"
+        # (= 2010), which elsewhere is no year ("loi n° 23/027" is Congo's 2023 law 27).
+        three = r"|(?P<ys3>0[0-9]{2})" if "slash-0yy" in forms else ""
+        parts.append(rf"\s?/\s?(?:(?P<ysl>{_YEAR4}){three}|(?P<ys2>[0-9]{{2}}))(?![0-9])")
     if "space" in forms:
         # Honduras's portal lists "DECRETO 104 2024": a space for the hyphen before a year.
         parts.append(rf"\s(?P<yspace>{_YEAR4})(?![0-9]|\s?[-/.,][0-9])")

@@ -100,7 +100,26 @@ def find_norms_any(text: str, language: str) -> list[NormMention]:
         flags = {COUNTRY_UNDETERMINED} | ({GENERIC_GRAMMAR} if grammar.generic else set())
         country = grammar.country or UNDETERMINED
         found.extend(_read(text, grammar, country, candidates, frozenset(flags)))
-    return sorted(found, key=lambda m: (m.start, m.country, m.end))
+    found.sort(key=lambda m: (m.start, -m.end, m.country))
+    return sorted(_outside_longer_readings(found), key=lambda m: (m.start, m.country, m.end))
+
+
+def _outside_longer_readings(mentions: list[NormMention]) -> list[NormMention]:
+    """Drop a reading that starts inside another grammar's longer one: "Act No. 9745" inside
+    "Republic Act No. 9745" is the same words misread, not another norm. Readings from the same
+    start stay: they are the grammars' rival answers. `mentions` are sorted by start, then
+    longest first."""
+    kept: list[NormMention] = []
+    reach = -1  # the furthest end of a reading that started earlier
+    start = -1
+    for mention in mentions:
+        if mention.start != start:
+            inside = mention.start < reach
+            start = mention.start
+        if not inside:
+            kept.append(mention)
+            reach = max(reach, mention.end)
+    return kept
 
 
 def parse_citation(text: str, country: str) -> NormMention | None:

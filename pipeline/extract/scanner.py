@@ -6,11 +6,10 @@ and the one pass over a text that finds where any of them could start a mention.
     grammars_of_language("fr") every French grammar (CI, BF, ML, NE, CD) and the generic French
     scanner_for(grammars)      one compiled scanner for all of them
 
-A scanner is one regex over the union of the grammars' type spellings. Its pattern starts with a
-character class of every spelling's first letter, so the regex engine skips in C to the few word
-starts worth a look, and only there tries the spellings (dispatched by that first letter). Each
-grammar then matches its full pattern at those positions alone: the text is read once per
-language, however many countries share it.
+A scanner is one regex over the union of the grammars' type spellings, dispatched by their first
+letter: at a word start the engine tries only the spellings that begin with the letter there.
+Each grammar then matches its full pattern at the positions found, and only there: the text is
+read once per language, however many countries share it.
 """
 
 from __future__ import annotations
@@ -62,23 +61,21 @@ def _first_chars(first: str, keep_case: bool) -> str:
     return "".join(sorted(variants | {v.upper() for v in variants}))
 
 
-def _branches(spellings: Iterable[str]) -> tuple[str, list[str]]:
-    """The first-letter class and, per first letter, the rest of every spelling as a lookahead.
-    Capital abbreviations keep their case ("DS" is a type, "ds" is not); the rest ignore it."""
+def _branches(spellings: Iterable[str]) -> list[str]:
+    """Per first letter, that letter (as a class of its cases and accents) and the rest of every
+    spelling that starts with it, as a lookahead. Capital abbreviations keep their case ("DS" is
+    a type, "ds" is not); the rest ignore it."""
     rests: dict[tuple[str, bool], set[str]] = defaultdict(set)
     for spelling in spellings:
         keep = case_sensitive(spelling)
         folded = fold(spelling).upper() if keep else fold(spelling)
         rests[(folded[0], keep)].add("".join(atoms(folded)[1:]))
-    firsts: set[str] = set()
     branches = []
     for (first, keep), tails in sorted(rests.items()):
-        chars = _first_chars(first, keep)
-        firsts.update(chars)
         alt = "|".join(sorted(tails, key=lambda t: (-len(t), t)))
         look = f"(?={alt})" if keep else f"(?i:(?={alt}))"
-        branches.append(f"(?<=[{re.escape(chars)}]){look}")
-    return "".join(sorted(firsts)), branches
+        branches.append(f"[{re.escape(_first_chars(first, keep))}]{look}")
+    return branches
 
 
 class Scanner:
@@ -87,11 +84,13 @@ class Scanner:
     the same word-edge test), may offer a few that no full pattern accepts."""
 
     def __init__(self, spellings: Iterable[str]) -> None:
-        firsts, branches = _branches(spellings)
-        # Consumes the first letter only (a word edge before it), so a spelling that starts
-        # inside another ("Ley" in "Decreto Ley") is offered too.
-        pattern = rf"[{re.escape(firsts)}](?<![\w./-].)(?:{'|'.join(branches)})"
-        self.pattern = re.compile(pattern if firsts else "(?!)")
+        branches = _branches(spellings)
+        # Each branch opens with its first letter's class, which the regex engine tests before
+        # entering the branch, so a position costs one word-edge test and a few class lookups.
+        # A branch consumes that letter only, so a spelling that starts inside another ("Ley"
+        # in "Decreto Ley") is offered too.
+        pattern = rf"(?<![\w./-])(?:{'|'.join(branches)})" if branches else "(?!)"
+        self.pattern = re.compile(pattern)
 
     def candidates(self, text: str) -> list[int]:
         return [match.start() for match in self.pattern.finditer(text)]
