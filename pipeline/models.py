@@ -39,6 +39,7 @@ class NormMention:
     display: str  # "Decreto Supremo N° 004-2021-JUS"
     country: str = HOME_COUNTRY
     flags: frozenset[str] = frozenset()  # e.g. issuer_unknown, year_malformed, other_language
+    date: str = ""  # ISO date printed with the citation ("du 20 juin 2014"), or ""
 
     @property
     def key(self) -> str:

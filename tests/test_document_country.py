@@ -235,7 +235,7 @@ def test_a_bad_country_is_one_line_and_exit_2(tmp_path: Path, bad: str) -> None:
         result = run(tmp_path, command, str(page), "--country", bad)
         assert result.returncode == 2
         assert result.stderr.strip().splitlines() == [
-            f"error: --country must be an ISO 3166-1 alpha-2 code, got {bad!r}"
+            f"error: --country: {bad!r} is not an ISO 3166-1 alpha-2 country code"
         ]
     assert not (tmp_path / "t.db").exists(), "nothing is written"
 

@@ -74,8 +74,7 @@ def test_each_grammar_file_compiles_and_a_new_country_is_only_data() -> None:
         country = "AR"
         language = "es"
         year_forms = ["de"]
-        display_number = "{type} {number}"
-        display_year = "/{year}"
+        display = "{type} {number}[/{year}]"
         markers = ["N°"]
         [[types]]
         code = "DNU"
@@ -195,7 +194,7 @@ def test_parse_key(key: str, country: str, parts: tuple[str, ...]) -> None:
         ("DS|4|2021", "PE", "expected TYPE"),
         ("DS 004-2021-JUS", "PE", "expected TYPE"),
         ("DS|4|2021|JUS", "CO", "unknown type 'DS' for CO"),
-        ("AR:DEC|70|2023|", "PE", "no norm grammar"),
+        ("QQ:DEC|70|2023|", "PE", "not an ISO 3166-1 country code"),
         ("DS||2021|JUS", "PE", "number"),
     ],
 )

@@ -9,7 +9,7 @@ import click
 
 from .. import app
 from ..errors import InputError
-from ..extract.countries import is_country
+from ..extract.countries import require_country
 from ..models import CountryMethod, DocumentCountry
 
 F = TypeVar("F", bound=Callable[..., object])
@@ -46,9 +46,11 @@ def given_country(value: str) -> DocumentCountry:
     """The --country value as a DocumentCountry ("" → unknown: the page tells)."""
     if not value.strip():
         return DocumentCountry()
-    if not is_country(value):
-        raise InputError(f"--country must be an ISO 3166-1 alpha-2 code, got {value!r}")
-    return DocumentCountry(value.strip().upper(), CountryMethod.GIVEN, "given with --country")
+    try:
+        code = require_country(value)
+    except ValueError as exc:
+        raise InputError(f"--country: {exc}") from None
+    return DocumentCountry(code, CountryMethod.GIVEN, "given with --country")
 
 
 def country_line(country: DocumentCountry) -> str:

@@ -1,10 +1,11 @@
 """Countries and their languages, from well-kept data: the adapter over pycountry (ISO 3166-1, the
-list of countries) and Babel (CLDR: each territory's name in every language, its languages, how
-its people write dates).
+list of countries) and Babel (CLDR: each territory's official and de facto languages, its name in
+every language, how its people write dates).
 
 Takes a country code as a person types it ("pe", " CI "); gives whether it names a country, its
-names in the observatory's languages and the order in which it writes numeric dates. Pure lookups,
-no I/O beyond the libraries' own data files.
+names and its languages, and the order in which it writes numeric dates. Pure lookups, no I/O
+beyond the libraries' own data files. Nothing here is a hand-written table: a country added to
+ISO 3166-1 or a language change in CLDR arrives with the libraries.
 """
 
 from __future__ import annotations
@@ -46,6 +47,25 @@ def country_name(code: str) -> str | None:
 
 
 @functools.cache
+def country_languages(code: str) -> tuple[str, ...]:
+    """The country's official and de facto languages as ISO 639 codes, most spoken first as CLDR
+    orders them: "PE" → ("es", "qu"), "CA" → ("en", "fr"), "MX" → ("es",) (Spanish is official
+    in fact, not in law, which is why de facto languages count). () for a code that is no country.
+    Script and region variants are folded into their language ("sr_Latn" → "sr")."""
+    if not is_country(code):
+        return ()
+    languages = get_official_languages(normalize(code), de_facto=True)
+    return tuple(dict.fromkeys(str(lang).split("_")[0] for lang in languages))
+
+
+def require_country(code: str) -> str:
+    """The normalized code; ValueError with a one-line message naming the value otherwise."""
+    if not is_country(code):
+        raise ValueError(f"{code.strip()!r} is not an ISO 3166-1 alpha-2 country code")
+    return normalize(code)
+
+
+@functools.cache
 def all_countries() -> tuple[str, ...]:
     """Every ISO 3166-1 alpha-2 code, sorted."""
     return tuple(sorted(str(c.alpha_2) for c in pycountry.countries))
@@ -75,9 +95,7 @@ def month_first(country: str, language: str) -> bool:
     languages ("es_HN" for an English page from Honduras); without a country, the language's
     own pattern (English: month first)."""
     candidates = [f"{language}_{normalize(country)}"] if country and language else []
-    if country and is_country(country):
-        languages = get_official_languages(normalize(country), de_facto=True)
-        candidates += [f"{lang}_{normalize(country)}" for lang in languages]
+    candidates += [f"{lang}_{normalize(country)}" for lang in country_languages(country)]
     if language:
         candidates.append(language)
     for name in candidates:

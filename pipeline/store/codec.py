@@ -33,6 +33,7 @@ def norm_to_json(m: NormMention) -> dict[str, Any]:
         "end": m.end,
         "country": m.country,
         "flags": sorted(m.flags),
+        "date": m.date,
     }
 
 
@@ -48,6 +49,7 @@ def norm_from_json(d: Mapping[str, Any]) -> NormMention:
         display=d["display"],
         country=d["country"],
         flags=frozenset(d.get("flags", ())),
+        date=d.get("date", ""),
     )
 
 
