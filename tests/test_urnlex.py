@@ -5,6 +5,9 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import subprocess
+import sys
+from pathlib import Path
 
 import pytest
 from support import policy
@@ -71,3 +74,35 @@ def test_json_export_carries_the_urns_sources_agree_on() -> None:
         "https://b.test/": {DEC: URN, "BR:DEC|10815|2021|": wrong},
         "https://c.test/": {},
     }
+
+
+DOU_PAGE = """<html lang="pt-BR"><head><title>DECRETO Nº 9.937, DE 24 DE JULHO DE 2019</title>
+</head><body><article><p>Publicado em: 25/07/2019 | Edição: 142 | Seção: 1 | Página: 5</p>
+<h1>DECRETO Nº 9.937, DE 24 DE JULHO DE 2019</h1>
+<p>Institui o Programa de Proteção aos Defensores de Direitos Humanos, Comunicadores e
+Ambientalistas e o Conselho Deliberativo do Programa de Proteção aos Defensores de Direitos
+Humanos, Comunicadores e Ambientalistas, no âmbito do Ministério da Mulher, da Família e dos
+Direitos Humanos.</p>
+<p>Brasília, 24 de julho de 2019; 198º da Independência e 131º da República.</p>
+</article></body></html>"""
+
+
+def test_the_export_carries_the_urn_of_a_brazilian_decree_end_to_end(tmp_path: Path) -> None:
+    entry = {"id": "br-programa", "country": "BR", "title": "Brazil: protection programme",
+             "norms": ["Decreto nº 9.937, de 24 de julho de 2019"]}  # fmt: skip
+    (tmp_path / "p.json").write_text(json.dumps([entry]), encoding="utf-8")
+    (tmp_path / "dou.html").write_text(DOU_PAGE, encoding="utf-8")
+    url = "https://www.in.gov.br/en/web/dou/-/decreto-n-9.937-de-24-de-julho-de-2019-207164772"
+    db = str(tmp_path / "t.db")
+    for args in (
+        ("policies", "import", str(tmp_path / "p.json")),
+        ("add", str(tmp_path / "dou.html"), "--url", url),
+        ("export", "--format", "json", "-o", str(tmp_path / "out.json")),
+    ):
+        command = [sys.executable, "-m", "pipeline", "--db", db, *args]
+        done = subprocess.run(command, capture_output=True, text=True, cwd=tmp_path, check=False)
+        assert done.returncode == 0, done.stderr
+    (pol,) = json.loads((tmp_path / "out.json").read_text(encoding="utf-8"))
+    assert pol["norm_urns"] == {DEC: URN}
+    (source,) = pol["sources"]
+    assert (source["url"], source["status"], source["norm_urns"]) == (url, "auto", {DEC: URN})

@@ -10,6 +10,7 @@ import json
 import sqlite3
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from typing import Any
 from urllib.parse import urlsplit
 
 import sqlite_utils
@@ -65,11 +66,7 @@ def _linked(row: sqlite3.Row) -> LinkedSource:
     edits = json.loads(row["edits"] or "{}")
     data = json.loads(row["data"]) if row["data"] else {"norms": []}
     norms = tuple(dict.fromkeys(n["key"] for n in data["norms"]))
-    issued = {
-        d["norm"]: dt.date.fromisoformat(d["date"])
-        for d in data.get("dates", ())
-        if d.get("kind") == "issued" and d.get("norm") in norms
-    }
+    issued = _issue_dates(data)
     urns = tuple((key, urn) for key in norms if (urn := urn_lex(key, issued.get(key))))
     return LinkedSource(
         url=row["url"],
@@ -85,6 +82,19 @@ def _linked(row: sqlite3.Row) -> LinkedSource:
         stale=bool(row["stale"]),
         norm_urns=urns,
     )
+
+
+def _issue_dates(data: Mapping[str, Any]) -> dict[str, dt.date]:
+    """Each norm's issue date as the document prints it: in its citation ("Decreto nº 9.937, de
+    24 de julho de 2019") or as a dated signature tied to it. A norm given two dates gets none."""
+    seen: dict[str, set[str]] = {}
+    for n in data["norms"]:
+        if n.get("date"):
+            seen.setdefault(n["key"], set()).add(n["date"])
+    for d in data.get("dates", ()):
+        if d.get("kind") == "issued" and d.get("norm"):
+            seen.setdefault(d["norm"], set()).add(d["date"])
+    return {key: dt.date.fromisoformat(next(iter(v))) for key, v in seen.items() if len(v) == 1}
 
 
 def _host(url: str) -> str:
