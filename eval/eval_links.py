@@ -69,8 +69,11 @@ def demo_cases() -> Iterator[Case]:
     for url, want in sorted(expected.items()):
         path = file_for_url(ROOT / "demo" / "web", url)
         assert path is not None, f"demo/expected.json names {url}, which demo/web does not serve"
-        # As `make demo` reads them: every page is listed by the Peru entry or its sitemap source.
-        country = DocumentCountry("PE", CountryMethod.SOURCE, "the demo's sources")
+        # As `make demo` reads them: a page an entry lists, or a source with a country gives,
+        # is read in that country; the pages of sources without one are told by host or text.
+        country = DocumentCountry()
+        if want["country_method"] == "source":
+            country = DocumentCountry(want["country"], CountryMethod.SOURCE, "the demo's sources")
         found = extract_document(
             path.read_bytes(), url=url, content_type="text/html", country=country
         )
@@ -125,7 +128,8 @@ def report(section: str, totals: dict[str, int], floors: dict[str, float]) -> bo
 def main() -> int:
     links = ROOT / "eval" / "links"
     own = PolicyIndex(read_policy_file(links / "policies.json"))
-    seed = PolicyIndex(read_policy_file(ROOT / "db" / "seed" / "peru.json"))
+    seeds = sorted((ROOT / "db" / "seed").glob("*.json"))
+    seed = PolicyIndex([p for path in seeds for p in read_policy_file(path)])
     totals = evaluate(labelled_cases(links / "cases.jsonl"), own)
     for key, value in evaluate(demo_cases(), seed).items():
         totals[key] += value
