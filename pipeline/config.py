@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from .errors import ConfigError
+from .extract.countries import is_country
 from .fetch.gazette import PLATFORMS
 from .fetch.listed import selector_error
 from .models import Source, SourceKind
@@ -277,9 +278,10 @@ def _opt_float(entry: Mapping[str, Any], key: str, where: str) -> float | None:
 
 
 def _country(value: Any, where: str) -> str:
-    if not isinstance(value, str) or not re.fullmatch(r"[A-Za-z]{2}", value):
-        raise ConfigError(f"{where}: 'country' must be an ISO 3166-1 alpha-2 code")
-    return value.upper()
+    # Any ISO 3166-1 country: its norms are read by its grammar or its language's generic one.
+    if not isinstance(value, str) or not is_country(value):
+        raise ConfigError(f"{where}: 'country' must be an ISO 3166-1 alpha-2 code, got {value!r}")
+    return value.strip().upper()
 
 
 def _date(value: Any, where: str) -> dt.date | None:

@@ -69,6 +69,7 @@ def test_a_valid_config_loads_with_every_setting(tmp_path: Path) -> None:
         (("auto_accept_score = 0.95", "auto_accept = 1"), "[link]: unknown key 'auto_accept'"),
         (('id = "elperuano-sitemap"', 'id = "El Peruano!"'), "'id' must be lower-case"),
         (('country = "pe"', 'country = "Peru"'), "ISO 3166-1"),
+        (('country = "pe"', 'country = "zz"'), "alpha-2 code, got 'zz'"),  # no country has ZZ
     ],
 )
 def test_mistakes_are_refused_naming_source_and_key(

@@ -5,6 +5,8 @@ from __future__ import annotations
 import click
 
 from .. import app
+from ..errors import InputError
+from ..extract.countries import require_country
 
 EXIT_FATAL = 2
 EXIT_PARTIAL = 1
@@ -22,3 +24,12 @@ def queue_line(counts: dict[str, int]) -> str:
         f"{counts['auto']} auto-accepted, {counts['pending']} waiting for review, "
         f"{counts['accepted']} accepted, {counts['rejected']} rejected"
     )
+
+
+def country_code(value: str) -> str:
+    """A --country value as a country code ("pe" → "PE"); any ISO 3166-1 country is read, by
+    its grammar or its language's generic one. InputError (one line, exit 2) otherwise."""
+    try:
+        return require_country(value)
+    except ValueError as exc:
+        raise InputError(f"--country: {exc}") from None

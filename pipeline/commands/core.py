@@ -18,7 +18,7 @@ from ..models import Fetched, Link, MatchStatus
 from ..net import HttpClient
 from ..policies import read_policy_file
 from ..store.exports import policy_links
-from .common import options, queue_line
+from .common import country_code, options, queue_line
 
 
 @click.command()
@@ -104,6 +104,7 @@ def _check_url_option(inputs: Sequence[str], url: str | None) -> None:
 def extract(inputs: tuple[str, ...], as_json: bool, url: str | None, country: str) -> None:
     """Extract title, dates, norms and summary from files or URLs (no database writes)."""
     _check_url_option(inputs, url)
+    country = country_code(country)
     with _Inputs() as documents:
         for arg in inputs:
             _print_extraction(arg, documents.read(arg, url), as_json, country)
@@ -115,7 +116,7 @@ def _print_extraction(arg: str, fetched: Fetched, as_json: bool, country: str) -
         url=fetched.url,
         content_type=fetched.content_type,
         fetched_at=fetched.fetched_at,
-        country=country.upper(),
+        country=country,
     )
     record = extraction_json(arg, extraction)
     if as_json:
@@ -136,6 +137,7 @@ def _print_extraction(arg: str, fetched: Fetched, as_json: bool, country: str) -
 def add(inputs: tuple[str, ...], url: str | None, source_name: str, country: str) -> None:
     """Ingest documents from files or URLs: archive, extract, link."""
     _check_url_option(inputs, url)
+    country = country_code(country)
     opts = options()
     db = app.open_db(opts, create=True)
     ingestor = app.ingestor(db, opts, app.load(opts))
@@ -146,7 +148,7 @@ def add(inputs: tuple[str, ...], url: str | None, source_name: str, country: str
 
 def _add_one(ingestor: Ingestor, fetched: Fetched, source_name: str, country: str) -> None:
     link = Link("manual", fetched.url, source_name=source_name)
-    result = ingestor.ingest(link, fetched, country.upper())
+    result = ingestor.ingest(link, fetched, country)
     links = ", ".join(f"{p} ({s.value})" for p, s in result.matches.items()) or "no policy"
     norms = len(result.extraction.norms) if result.extraction else 0
     state = "added" if result.new_version else "unchanged"

@@ -16,7 +16,7 @@ from ..fetch import DiscoverContext, discover_links
 from ..fetch.polite import PoliteGetter
 from ..models import Link, Source
 from ..net import HttpClient, RobotsCache
-from .common import EXIT_PARTIAL, options
+from .common import EXIT_PARTIAL, country_code, options
 
 
 @click.group()
@@ -95,6 +95,7 @@ def replay(archive: Path, country: str) -> None:
     """Re-ingest every response of a WARC ARCHIVE offline: extract and link, no network."""
     if not archive.is_file():
         raise InputError(f"archive not found: {archive}")
+    country = country_code(country)
     opts = options()
     db = app.open_db(opts, create=True)
     ingestor = app.ingestor(db, opts, app.load(opts))
@@ -104,7 +105,7 @@ def replay(archive: Path, country: str) -> None:
             counts["skipped"] += 1
             continue
         try:
-            result = ingestor.ingest(Link("replay", fetched.url), fetched, country.upper())
+            result = ingestor.ingest(Link("replay", fetched.url), fetched, country)
         except PipelineError as exc:
             click.echo(f"skipped {fetched.url}: {exc}", err=True)
             counts["failed"] += 1
