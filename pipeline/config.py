@@ -322,7 +322,7 @@ def _country(kind: SourceKind, value: Any, where: str) -> str:
     if kind is SourceKind.POLICY_LINKS:
         raise ConfigError(f"{where}: 'country' has no meaning here: each URL takes its entry's")
     if not isinstance(value, str) or not is_country(value):
-        raise ConfigError(f"{where}: 'country' must be an ISO 3166-1 alpha-2 code")
+        raise ConfigError(f"{where}: 'country' must be an ISO 3166-1 alpha-2 code, got {value!r}")
     return value.strip().upper()
 
 

@@ -162,11 +162,11 @@ def test_a_norm_is_a_key_or_a_citation_in_any_countrys_grammar(
             _entry("BR", ["Decreto nº 8.724"]),
             "'Decreto nº 8.724' reads as 'Decreto nº 8.724' "
             "but does not say its year; add it or write the key",
-        ),  # fmt: skip
+        ),
         (
             _entry("ZZ", ["DEC|1|2020|"]),
             "policy 'x': 'country' must be an ISO 3166-1 alpha-2 code, got 'ZZ'",
-        ),  # fmt: skip
+        ),
         (_entry("Peru", []), "policy 'x': 'country' must be an ISO 3166-1 alpha-2 code"),
         (_entry("PE", ["ZZ:LEY|1||"]), "'ZZ:LEY|1||' names no country (ZZ)"),
         (_entry("PE", ["QQ:LEY|1||"]), "'QQ' is not an ISO 3166-1 country code"),

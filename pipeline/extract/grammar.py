@@ -159,7 +159,9 @@ def _head(raw: Mapping[str, Any], markers: str) -> str:
     glued to its number by a hyphen, maybe after words that name it: "PCM-017-2015", "Decreto
     Ejecutivo Número PCM-005-2020", "Norma Oficial Mexicana NOM-004-SSA1-2013"."""
     typed = (
-        rf"(?P<type>{type_alternation(_type_spellings(raw))})(?:(?<=\.)\s{{0,3}}|\s{{1,4}})"
+        rf"(?P<type>{type_alternation(_type_spellings(raw))})"
+        # "décisions présidentielles : n° 2005-06/PR": a colon may stand before the number.
+        r"(?:(?<=\.)\s{0,3}|\s{1,4}|\s{0,2}:\s{1,3})"
         rf"(?:(?P<body>(?-i:[A-ZÁÉÍÓÚÑ]{{2,12}}))\s{{1,3}})?"
     )
     codes = _field_spellings(raw, ("joined",))

@@ -16,8 +16,9 @@ from typing import Any
 from pipeline.extract.spelling import alternation, spelling_pattern
 
 # Whichever of these matched holds the number: number-first with a year ("number"), without one
-# ("numberb"), or after a year ("nfh": 2014-388, "nfs": 2014/388, "nyh": 93-16, "nys": 23/027).
-NUMBER_GROUPS = ("number", "numberb", "nfh", "nfs", "nyh", "nys")
+# ("numberb"), after a year ("nfh": 2014-388, "nfs": 2014/388, "nyh": 93-16, "nys": 23/027), or
+# after the issuer ("npre": SNPD-025-2017, "npre2": UAFE-DG-VR-2017-0026).
+NUMBER_GROUPS = ("number", "numberb", "nfh", "nfs", "nyh", "nys", "npre", "npre2")
 # A plausible four-digit year where a year may come first: "2014-388" is a year and a number,
 # "2188-SE-2014" is not (2188 is no year).
 _YEAR4 = r"(?:1[89]|20)[0-9]{2}"
@@ -51,7 +52,10 @@ def year_fragment(forms: Sequence[str], months: str, words: Sequence[str]) -> st
     if "hyphen" in forms:
         # "004-2021", "109 -2020" (space before the hyphen, El Peruano's sumario), and the
         # legislative period "011-2025-2026-CR" whose second year is kept as a flag only.
-        parts.append(r"\s{0,2}-\s{0,2}(?P<yh>[0-9]{4})(?![0-9])(?:-(?P<yr>[0-9]{4})(?![0-9]))?")
+        # A doubled hyphen is a typo seen in the press ("Decreto 17--2025").
+        parts.append(
+            r"\s{0,2}-{1,2}\s{0,2}(?P<yh>[0-9]{4})(?![0-9])(?:-(?P<yr>[0-9]{4})(?![0-9]))?"
+        )
         # Two-digit years on norms before 2000: "D.S. N° 017-93-JUS". No spaces: "31405 - 20"
         # in running text is not a year.
         parts.append(r"-(?P<ys>[0-9]{2})(?![0-9])")
@@ -87,7 +91,20 @@ def year_first_fragment(forms: Sequence[str], suffix: str) -> str:
         parts.append(rf"(?P<yyh>[0-9]{{2}})-(?P<nyh>[0-9]{{1,3}}{suffix})(?![0-9])")
     if "yy-slash" in forms:
         parts.append(rf"(?P<yys>[0-9]{{2}})\s?/\s?(?P<nys>[0-9]{{1,3}}{suffix})(?![0-9])")
+    if "prefix" in forms:
+        parts.append(prefix_issuer_fragment())
     return "|".join(parts)
+
+
+def prefix_issuer_fragment() -> str:
+    """The issuing unit first, as Ecuador's Registro Oficial prints most agencies' acts: "Acuerdo
+    No. SNPD-025-2017" (number, then year), "Resolución No. UAFE-DG-VR-2017-0026" (year, then
+    number), maybe closed by the act's letter ("MJDHC-CGAJ-2018-0103-A"), which is dropped."""
+    unit = r"(?-i:[A-Z]{2,12}(?:-[A-Z]{2,12}){0,3})"
+    order = (
+        rf"(?P<npre>[0-9]{{1,5}})-(?P<ypre>{_YEAR4})|(?P<ypre2>{_YEAR4})-(?P<npre2>[0-9]{{1,5}})"
+    )
+    return rf"(?P<ipre>{unit})-(?:{order})(?![0-9])(?:-(?-i:[A-Z])(?![^\W\d_]))?"
 
 
 def middle_issuer_fragment() -> str:
@@ -95,7 +112,10 @@ def middle_issuer_fragment() -> str:
     077-DPE-CGAJ-2019" (Ecuador), "NOM-004-SSA1-2013" (Mexico). Capitals only, so "2014-de-2015"
     is not one."""
     segment = r"(?-i:[A-Z][A-Z0-9]{0,11})"
-    return rf"-(?P<imid>{segment}(?:-{segment}){{0,3}})-(?P<ymid>{_YEAR4})(?![0-9])"
+    with_year = rf"-(?P<imid>{segment}(?:-{segment}){{0,3}})-(?P<ymid>{_YEAR4})(?![0-9])"
+    # Without its year the issuer ends the identifier: "NOM-035-STPS sobre los Factores".
+    alone = r"-(?P<iend>(?-i:[A-Z][A-Z0-9]{1,11}))(?![-\w])"
+    return f"(?:{with_year}|{alone})"
 
 
 def issuer_fragment(name: str, spaced: Sequence[str], extra: str = "", gaps: bool = False) -> str:
@@ -155,5 +175,11 @@ def tail_pattern(raw: Mapping[str, Any], markers: str, months: str) -> str:
         without.append(rf"/{issuer_fragment('issuer_b', spaced, extra, gaps)}")
     rest = f"(?:{'|'.join(without)})?" if without else ""
     core = rf"(?:{with_year}{after_year}|{number_pattern('numberb', raw)}{rest})"
-    tail = rf"(?:(?P<marker>{markers})\s{{0,3}})?{core}"
+    # Honduras's portal puts the issuing body after the marker: "ACUERDO NO. FGR 001 2025".
+    body = (
+        r"(?:(?P<mbody>(?-i:[A-Z]{2,12}))\s{1,3}(?=[0-9]))?"
+        if raw.get("body_after_marker", False)
+        else ""
+    )
+    tail = rf"(?:(?P<marker>{markers})\s{{0,3}}{body})?{core}"
     return tail + date_fragment(raw.get("date_words", []), months)

@@ -66,11 +66,13 @@ _NOT_AFTER_WINDOW = 40
 _SLASH_YEAR = re.compile(r"/[0-9]{4}")
 _SLASH_NUMBER = re.compile(r"\s?/\s?[0-9]")
 # Years printed whole, in the number or after it; then two-digit ones; then a date's.
-_YEAR_GROUPS = ("yh", "ysp", "yd", "ysl", "yspace", "yw", "ymid", "yfh", "yfs")
+_YEAR_GROUPS = ("yh", "ysp", "yd", "ysl", "yspace", "yw", "ymid", "yfh", "yfs", "ypre", "ypre2")
 _TWO_DIGIT_GROUPS = ("ys2", "yyh", "yys")
 _DATE_YEAR_GROUPS = ("ydate", "ydate2", "ydate3")
 # Years a yearless type drops: printed after its number, not part of it ("Ley N° 31405 de 2022").
 _TRAILING_YEAR_GROUPS = frozenset({"yd", "yw", *_DATE_YEAR_GROUPS})
+# After the year, alone after a slash, in the middle, ending the id, after the marker.
+_ISSUER_GROUPS = ("issuer", "issuer_b", "imid", "iend", "ipre", "mbody")
 # Two-digit years: "93" is 1993, "05" is 2005 (no norm of these grammars predates 1930).
 _PIVOT = 30
 # Quotes and brackets an editor may copy around a citation.
@@ -261,7 +263,7 @@ def _issuer(grammar: Grammar, match: re.Match[str], year: str) -> tuple[str, str
     """(issuer, year): upper case, inner spaces folded; a year closing a slash chain moves to the
     year where the grammar says so ("048/CAB/VPM/METPS/2015" is number 48 of 2015)."""
     groups = match.groupdict()
-    text = groups.get("issuer") or groups.get("issuer_b") or groups.get("imid") or ""
+    text = next((groups[g] for g in _ISSUER_GROUPS if groups.get(g)), "")
     issuer = re.sub(r"/\s+", "/", " ".join(text.upper().split()))
     if grammar.issuer_year and not year:
         tail = re.search(r"/((?:1[89]|20)[0-9]{2})$", issuer)
@@ -283,7 +285,7 @@ def _mention(
     year, flags = _year(grammar, doc, match)
     issuer, year = _issuer(grammar, match, year)
     groups = match.groupdict()
-    sep = groups.get("isep") or ("-" if groups.get("imid") else "/")
+    sep = groups.get("isep") or ("/" if groups.get("issuer_b") else "-")
     if spelling.language != grammar.language:
         flags.add(OTHER_LANGUAGE)
     if doc.generic:
