@@ -1,5 +1,5 @@
 """Linking accuracy on the project's own labelled sets: eval/links/cases.jsonl against
-eval/links/policies.json plus every demo page against the demo's seeds ([links] floors), and the
+eval/links/policies.json plus every demo page against the demo's four seeds ([links] floors), and the
 multilingual set eval/links/multilingual.jsonl (es, pt, fr, en pages over entries of Honduras,
 Brazil, Côte d'Ivoire, Mexico, Peru and Colombia; each page's country told from its URL and text,
 as `pipeline add` would) against eval/links/multilingual-policies.json ([links_multilingual]).
