@@ -1,7 +1,7 @@
 """A page whose country is unknown: find_norms_any reads it with every grammar of its language in
 one scan, each mention with the country of the grammar that read it, flagged for review; the
 generic grammar's keys never equal a real country's. And for every grammar, the promises of
-find_norms: it never raises, spans hold, keys parse back, time stays linear on hostile text."""
+find_norms: it never raises, spans hold, keys parse back (linear time: test_norms.py)."""
 
 from __future__ import annotations
 
@@ -99,7 +99,7 @@ def test_reading_every_grammar_costs_less_than_reading_with_each_in_turn() -> No
 
 
 # Characters the grammars care about, so generated text exercises them.
-ALPHABET = st.sampled_from(list("DLRPNAeéiosnrtclu°º.-/ &0123456789JUSANMCdeyxo\n,()"))
+ALPHABET = st.sampled_from(list("DSRMLPNAeéióosnrtclupq°º.-/ &0123456789JUSANMCdeyxo\n,()[]"))
 
 
 @settings(max_examples=150, suppress_health_check=[HealthCheck.too_slow])
@@ -120,41 +120,6 @@ def test_find_norms_any_never_raises_and_spans_hold(text: str, language: str) ->
     for mention in find_norms_any(text, language):
         assert text[mention.start : mention.end] == mention.raw
         parse_key(mention.key)
-
-
-ADVERSARIAL = {
-    ("CD", "slash chains"): "Arrêté n°048/CAB/ " + "VPM/ " * 30,
-    ("CD", "two-digit years"): "Loi n° 23/" + "027/" * 20,
-    ("CI", "year first"): "Loi n° 2014-" + "2014-" * 20,
-    ("BR", "thousands"): "Decreto nº " + "9.937." * 20,
-    ("BR", "dates"): "Decreto nº 9.937, de 24 de julho de de de ",
-    ("HN", "middle issuers"): "Acuerdo No. 2188-" + "SE-" * 20,
-    ("HN", "joined types"): "Decreto Ejecutivo PCM-" * 10,
-    ("PH", "series"): "Executive Order No. 70, s. (s. series of " * 5,
-    ("ID", "spaced issuers"): "Peraturan Nomor 001B/KOMNAS HAM/" * 5,
-    ("MX", "standards"): "NOM-004-SSA1-" * 10,
-    ("CL", "generic Spanish"): "Ley N° 21.430/" * 10,
-}
-
-
-def _seconds(text: str, country: str) -> float:
-    started = time.perf_counter()
-    find_relations(text, find_norms(text, country))
-    return time.perf_counter() - started
-
-
-@pytest.mark.parametrize(("country", "name"), sorted(ADVERSARIAL))
-def test_linear_time_on_100_kb(country: str, name: str) -> None:
-    unit = ADVERSARIAL[(country, name)]
-    small = (unit * (10_000 // len(unit) + 1))[:10_000]
-    large = (unit * (100_000 // len(unit) + 1))[:100_000]
-    _seconds(small, country)  # warm the grammar cache
-    small_time = min(_seconds(small, country) for _ in range(3))
-    # The best of a few runs: a busy machine only ever adds time.
-    large_time = min(_seconds(large, country) for _ in range(3))
-    # Ten times the text may cost ten times the time, with slack for noise; quadratic would be 100.
-    assert large_time < 40 * small_time + 0.1
-    assert large_time < 2.0
 
 
 def test_norms_module_exports_the_stable_api() -> None:
