@@ -49,6 +49,7 @@ backup: $(STAMP) ## A checked, dated copy of the database in db/backups (7 daily
 
 eval: $(STAMP) ## Accuracy on the development corpora in ../shared/corpus (skips without them)
 	$(BIN)/python eval/eval_norms.py
+	$(BIN)/python eval/eval_countries.py
 	$(BIN)/python eval/eval_dates.py
 	$(BIN)/python eval/eval_links.py
 

@@ -21,6 +21,7 @@ from functools import lru_cache
 from pipeline.models import Policy
 
 from bench import vocab as v
+from bench.foreign import WORDS, foreign_citation
 
 SEED = 20_240_611
 N_HOSTS = 20
@@ -85,13 +86,25 @@ class Host:
     name: str
     minified: bool  # one-line HTML, as some CMSs serve it
     lastmod: bool  # its sitemap gives dates (then the date cascade is not needed)
+    country: str = "PE"  # whose norms its pages cite, the source's country in the config
+
+
+# Hosts 5-8 are a Brazilian news site and francophone West African ones (Côte d'Ivoire, Mali):
+# pages in Portuguese and French citing their countries' norms. All four print article dates in
+# their head (index % 5 != 4), so the date figure measures what it did before.
+FOREIGN = {5: ("pt", "BR", "Folha"), 6: ("pt", "BR", "Jornal"), 7: ("fr", "CI", "L'Écho"),
+           8: ("fr", "ML", "L'Essor")}  # fmt: skip
 
 
 def host(index: int) -> Host:
     kind = "gazette" if index >= 14 else "news"
+    minified, lastmod = index % 3 == 0, index % 2 == 0
+    if index in FOREIGN:
+        lang, country, name = FOREIGN[index]
+        return Host(index, kind, lang, f"{name} {index}", minified, lastmod, country)
     lang = "en" if 10 <= index < 14 else "es"
     name = {"news": "Diario" if lang == "es" else "Peru Monitor", "gazette": "Normas Legales"}
-    return Host(index, kind, lang, f"{name[kind]} {index}", index % 3 == 0, index % 2 == 0)
+    return Host(index, kind, lang, f"{name[kind]} {index}", minified, lastmod)
 
 
 # --- policies ------------------------------------------------------------------------------------
@@ -158,14 +171,18 @@ def en_date(d: dt.date) -> str:
 
 
 def sentence(rng: random.Random, lang: str) -> str:
-    if rng.random() < 0.3:
-        return rng.choice(v.EN_FILLER if lang == "en" else v.ES_FILLER)
-    if lang == "en":
-        parts = (v.EN_SUBJECTS, v.EN_VERBS, v.EN_OBJECTS, v.EN_TAILS)
+    if lang in WORDS:
+        subjects, verbs, objects, tails, fillers, places, *_ = WORDS[lang]
+    elif lang == "en":
+        subjects, verbs, objects, tails = v.EN_SUBJECTS, v.EN_VERBS, v.EN_OBJECTS, v.EN_TAILS
+        fillers, places = v.EN_FILLER, v.PLACES
     else:
-        parts = (v.ES_SUBJECTS, v.ES_VERBS, v.ES_OBJECTS, v.ES_TAILS)
-    text = " ".join(rng.choice(p) for p in parts) + "."
-    return text.replace("{place}", rng.choice(v.PLACES))
+        subjects, verbs, objects, tails = v.ES_SUBJECTS, v.ES_VERBS, v.ES_OBJECTS, v.ES_TAILS
+        fillers, places = v.ES_FILLER, v.PLACES
+    if rng.random() < 0.3:
+        return rng.choice(fillers)
+    text = " ".join(rng.choice(p) for p in (subjects, verbs, objects, tails)) + "."
+    return text.replace("{place}", rng.choice(places))
 
 
 @dataclass(frozen=True)
@@ -174,8 +191,13 @@ class Citation:
     text: str  # how this page spells it
 
 
-def citations(rng: random.Random, seed: int, n_policies: int, lang: str) -> list[Citation]:
-    """The norms a page names: one to four policies' norms and, often, a law nobody links."""
+def citations(
+    rng: random.Random, seed: int, n_policies: int, lang: str, country: str = "PE"
+) -> list[Citation]:
+    """The norms a page names: one to four policies' norms and, often, a law nobody links; on a
+    foreign host, one to four norms of its country (the policy set is Peru's)."""
+    if country != "PE":
+        return [Citation(*foreign_citation(rng, country)) for _ in range(rng.randint(1, 4))]
     out = []
     for _ in range(rng.randint(1, 4)):
         norm = rng.choice(policy_norms(seed, rng.randrange(n_policies)))
@@ -191,10 +213,12 @@ def paragraphs(rng: random.Random, lang: str, cites: list[Citation], names: list
     count = rng.randint(8, 24)
     out = [" ".join(sentence(rng, lang) for _ in range(rng.randint(3, 6))) for _ in range(count)]
     linker = "as set out in" if lang == "en" else "conforme a lo dispuesto en"
+    said = " was discussed again." if lang == "en" else " volvió a ser discutido."
+    if lang in WORDS:
+        linker, said = WORDS[lang][10], WORDS[lang][11]
     for i, cite in enumerate(cites):
         at = min(i, count - 1)
         out[at] = f"{sentence(rng, lang)[:-1]}, {linker} {cite.text}. {out[at]}"
-    said = " was discussed again." if lang == "en" else " volvió a ser discutido."
     for name in names:
         at = rng.randrange(count)
         out[at] += (" The " if lang == "en" else " El ") + name + said

@@ -2,7 +2,8 @@
 
 Takes a sample of corpus pages (bytes rebuilt from the seed, the very bytes the bench web sends);
 gives per-document medians for the pipeline's date cascade vs htmldate's fast mode, and for
-find_norms vs one plain regex pass, with their accuracy against what the generator wrote. Also
+find_norms (with each page's country grammar) vs one plain regex pass, with their accuracy
+against what the generator wrote. Also
 saves where extraction time goes (cProfile, and pyinstrument when installed) next to the report.
 """
 
@@ -27,7 +28,7 @@ from bench.pages import Doc, make_doc
 # The regex a first version would write: a type word, up to 40 non-digits, a number with an
 # optional year and issuer. One pass, no normalisation, no keys: the floor of norm finding.
 PLAIN_NORM = re.compile(
-    r"\b(?:Ley|Law|Decreto|Decree|Resoluci[oó]n|Resolution|D\.S\.|R\.M\.|D\.L\.|DS|RM)"
+    r"\b(?:Ley|Law|Lei|Loi|Decreto|Decree|D[ée]cret|Resoluci[oó]n|Resolution|D\.S\.|R\.M\.|D\.L\.|DS|RM)"
     r"[^\d\n]{0,40}?\d+(?:-\d{4})?(?:[-/][A-Z]+)?",
     re.IGNORECASE,
 )
@@ -59,13 +60,17 @@ def dates_and_norms(docs: list[Doc]) -> dict[str, Any]:
     fetched = dt.datetime.now(dt.UTC)
     find_date(docs[0].html.decode())  # first calls import and compile: not per-document cost
     find_dates(read_document(docs[0].html, url="http://127.0.0.2/"), fetched_at=fetched)
+    for country in sorted({d.host.country for d in docs}):
+        find_norms("", country)  # each country's grammar is compiled once per process
     ours, theirs, norms, plain = [], [], [], []
+    by_language: dict[str, list[float]] = {}
     right_ours = right_theirs = found = wanted = 0
     for d in docs:
         url = f"http://127.0.0.2{d.path}"
         page = read_document(d.html, url=url, content_type="text/html")
-        norm_ms, mentions = _ms(find_norms, page.text, "PE")
+        norm_ms, mentions = _ms(find_norms, page.text, d.host.country)
         norms.append(norm_ms)
+        by_language.setdefault(d.host.lang, []).append(norm_ms)
         plain.append(_ms(lambda t: list(PLAIN_NORM.finditer(t)), page.text)[0])
         ms, result = _ms(find_dates, page, url=url, fetched_at=fetched, norms=mentions)
         ours.append(ms)
@@ -86,6 +91,10 @@ def dates_and_norms(docs: list[Doc]) -> dict[str, Any]:
         "norms_ms": med(norms),
         "plain_regex_ms": med(plain),
         "norm_recall": found / max(1, wanted),
+        # Per page language: the Portuguese and French pages read with Brazil's, Côte d'Ivoire's
+        # and Mali's grammars, the Spanish and English ones with Peru's.
+        "norms_ms_by_language": {lang: med(ms) for lang, ms in sorted(by_language.items())},
+        "pages_by_language": {lang: len(ms) for lang, ms in sorted(by_language.items())},
     }
 
 
@@ -94,7 +103,7 @@ def profile(docs: list[Doc], out_dir: Path) -> list[str]:
 
     def work() -> None:
         for d in docs:
-            extract_document(d.html, url=f"http://127.0.0.2{d.path}", country="PE")
+            extract_document(d.html, url=f"http://127.0.0.2{d.path}", country=d.host.country)
 
     profiler = cProfile.Profile()
     profiler.runcall(work)

@@ -15,6 +15,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from bench.corpus import host
+
 ROOT = Path(__file__).resolve().parent.parent
 PY = sys.executable
 
@@ -94,7 +96,8 @@ class BenchWeb:
             f"concurrency = {concurrency}",
         ]
         for i, url in enumerate(self.sitemaps()):
+            country = host(i).country  # whose grammar reads its pages
             lines += ["", "[[source]]", f'id = "bench-{i:02d}"', f'name = "Bench site {i}"',
-                      'kind = "sitemap"', f'url = "{url}"', 'country = "PE"']  # fmt: skip
+                      'kind = "sitemap"', f'url = "{url}"', f'country = "{country}"']  # fmt: skip
         path.write_text("\n".join(lines) + "\n")
         return path

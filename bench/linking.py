@@ -22,11 +22,22 @@ from dataclasses import dataclass
 from pipeline.config import LinkSettings
 from pipeline.extract.norms import display_for_key
 from pipeline.link import PolicyIndex, find_proposals, link_document
-from pipeline.models import DateKind, DateMention, DateMethod, Extraction, NormMention
+from pipeline.models import (
+    CountryMethod,
+    DateKind,
+    DateMention,
+    DateMethod,
+    DocumentCountry,
+    Extraction,
+    NormMention,
+)
 
 from bench.corpus import NOISE_KEYS, citations, make_policy, paragraphs, parse_key, policy_title
 
 POOL = 400  # distinct paragraphs per language: enough that no two texts are alike
+
+# Every bench document is read as a Peruvian source's, like the bench policies.
+PERU = DocumentCountry("PE", CountryMethod.SOURCE, "the bench source")
 
 
 @dataclass(frozen=True)
@@ -89,6 +100,7 @@ def extractions(seed: int, n: int, n_policies: int) -> Iterator[Extraction]:
             norms=tuple(norms),
             relations=(),
             summary="",
+            country=PERU,
         )
 
 
@@ -110,7 +122,7 @@ def measure(seed: int, n_docs: int, n_policies: int) -> LinkFigure:
         mentions += len(extraction.norms)
         words += extraction.text.count(" ") + 1
         started = clock()
-        link_document(extraction, index, settings, "PE")
+        link_document(extraction, index, settings)
         find_proposals(extraction, index)
         spent += clock() - started
     return LinkFigure(n_docs, n_policies, mentions, words, spent)

@@ -34,6 +34,7 @@ from bench.corpus import (
     sentence,
     slug,
 )
+from bench.foreign import WORDS
 
 MIN_BYTES, MAX_BYTES = 50_000, 150_000
 
@@ -73,9 +74,9 @@ def _plan(seed: int, i: int, n_policies: int, n_hosts: int) -> tuple[random.Rand
     rng = random.Random(f"{seed}:page:{i}")
     site = host(i % n_hosts)
     published = FIRST_DAY + dt.timedelta(days=rng.randrange(DAYS))
-    cites = citations(rng, seed, n_policies, site.lang)
+    cites = citations(rng, seed, n_policies, site.lang, site.country)
     names = []
-    if rng.random() < 0.35:
+    if rng.random() < 0.35 and site.country == "PE":
         j = rng.randrange(n_policies)
         names.append(policy_alias(j) if site.lang == "en" else policy_title(j))
     if site.kind == "gazette":
@@ -147,9 +148,27 @@ def _links(rng: random.Random, labels: tuple[str, ...], count: int) -> str:
     return "<ul>" + "".join(items) + "</ul>"
 
 
+def _chrome_words(site: Host) -> tuple[tuple[str, ...], str, str, str, str]:
+    """Navigation labels, cookie notice, its button, "Most read", "Home" in the site's language."""
+    if site.lang in WORDS:
+        words = WORDS[site.lang]
+        return words[7], words[8], words[9], words[12], words[13]
+    if site.lang == "en":
+        return v.EN_NAV_LABELS, v.EN_COOKIE, "Accept", "Most read", "Home"
+    return v.NAV_LABELS, v.ES_COOKIE, "Aceptar", "Lo más leído", "Inicio"
+
+
+def _date_words(site: Host, day: dt.date) -> str:
+    if site.lang in WORDS:
+        month = WORDS[site.lang][6][day.month - 1]
+        joiner = " " if site.lang == "fr" else " de "
+        return f"{day.day}{joiner}{month}{joiner}{day.year}"
+    return en_date(day) if site.lang == "en" else es_date(day)
+
+
 def _cards(rng: random.Random, site: Host, count: int) -> str:
     """A grid of teaser cards for other stories, with their own dates (a trap for date finders)."""
-    labels = v.EN_NAV_LABELS if site.lang == "en" else v.NAV_LABELS
+    labels = _chrome_words(site)[0]
     cards = []
     for _ in range(count):
         n = rng.randrange(10**6)
@@ -166,16 +185,14 @@ def _cards(rng: random.Random, site: Host, count: int) -> str:
 
 
 def _chrome_top(rng: random.Random, site: Host) -> list[str]:
-    labels = v.EN_NAV_LABELS if site.lang == "en" else v.NAV_LABELS
-    cookie = v.EN_COOKIE if site.lang == "en" else v.ES_COOKIE
-    accept = "Accept" if site.lang == "en" else "Aceptar"
+    labels, cookie, accept, _, home = _chrome_words(site)
     return [
         f'<body><div id="cookie-banner" class="cookie-consent"><p>{cookie}</p>'
         f"<button>{accept}</button></div>",
         f'<header><a class="logo" href="/">{site.name}</a><nav>'
         + _links(rng, labels, rng.randint(40, 120))
         + "</nav></header>",
-        f'<div class="breadcrumb"><a href="/">Inicio</a> › {rng.choice(labels)}</div>',
+        f'<div class="breadcrumb"><a href="/">{home}</a> › {rng.choice(labels)}</div>',
     ]
 
 
@@ -190,7 +207,7 @@ def _article(
                   for n, p in enumerate(body, 1)]  # fmt: skip
         return ['<main><article class="norma">', f"<h1>{esc(title)}</h1>", dateline, *prose,
                 "<p>Regístrese, comuníquese y publíquese.</p></article></main>"]  # fmt: skip
-    when = en_date(day) if site.lang == "en" else es_date(day)
+    when = _date_words(site, day)
     byline = (
         f'<div class="byline"><span class="author">{rng.choice(v.AUTHORS)}</span> '
         f'<time datetime="{day}">{when}</time></div>'
@@ -204,13 +221,12 @@ def _article(
 
 
 def _chrome_bottom(rng: random.Random, site: Host) -> list[str]:
-    labels = v.EN_NAV_LABELS if site.lang == "en" else v.NAV_LABELS
+    labels, _, _, heading, _ = _chrome_words(site)
     related = "".join(
         f'<li><a href="/nota/{rng.randrange(10**6)}">{html.escape(sentence(rng, site.lang))}</a>'
         "</li>"
         for _ in range(rng.randint(6, 14))
     )
-    heading = "Most read" if site.lang == "en" else "Lo más leído"
     return [
         f'<aside class="related"><h3>{heading}</h3><ul>{related}</ul></aside>'
         + ("</main>" if site.kind == "news" else ""),

@@ -63,7 +63,8 @@ CREATE TABLE documents (
         last_modified TEXT,
         first_seen TEXT NOT NULL,
         last_checked TEXT
-    , listed_extra TEXT NOT NULL DEFAULT '{}');
+    , listed_extra TEXT NOT NULL DEFAULT '{}', country_method TEXT NOT NULL DEFAULT 'undetermined'
+        CHECK (country_method IN ('given', 'source', 'host', 'text', 'undetermined')), country_detail TEXT NOT NULL DEFAULT '');
 
 -- table export_state
 CREATE TABLE export_state (

@@ -1,14 +1,17 @@
 """`make demo`: the whole pipeline on the bundled offline demo web, with no network.
 
 Serves demo/web on 127.0.0.1:8737, then runs the same commands an operator would: init, import
-the Peru seed, run every demo source (policy links + the El Peruano sitemap), export. Running it
-again gives the same database: every stage is idempotent.
+the seeds (entries for Peru, Honduras, Brazil and Côte d'Ivoire), run every demo source (the
+entries' own links, the El Peruano sitemap, and the ISHR and Agência Brasil sitemaps, which declare
+no country), export each country's entries. Running it again gives the same database: every stage
+is idempotent.
 """
 
 from __future__ import annotations
 
 import argparse
 import errno
+import sqlite3
 import subprocess
 import sys
 import time
@@ -61,19 +64,27 @@ def main() -> int:
         server.server_close()
 
 
+# The seeds, one file per country, and the name each country's exports take.
+SEEDS = {"PE": "peru", "HN": "honduras", "BR": "brazil", "CI": "cote-divoire"}
+
+
 def _steps(db: Path, exports: Path) -> int:
-    for step in (("init",), ("policies", "import", str(ROOT / "db" / "seed" / "peru.json"))):
+    seeds = [str(ROOT / "db" / "seed" / f"{name}.json") for name in SEEDS.values()]
+    steps = [("init",), *(("policies", "import", seed) for seed in seeds)]
+    for step in steps:
         if pipeline(db, *step) != 0:
             return 2
     run_code = pipeline(db, "run")
     if run_code not in (0, 1):
         return run_code
     outputs = []
-    for fmt in ("json", "csv"):
-        out = exports / f"peru-sources.{fmt}"
-        if pipeline(db, "export", "--format", fmt, "--status", "all", "-o", str(out)) != 0:
-            return 2
-        outputs.append(out)
+    for country, name in SEEDS.items():
+        for fmt in ("json", "csv"):
+            out = exports / f"{name}-sources.{fmt}"
+            export = ("export", "--format", fmt, "--status", "all", "--country", country)
+            if pipeline(db, *export, "-o", str(out)) != 0:
+                return 2
+            outputs.append(out)
     _summary(db, outputs)
     return run_code
 
@@ -89,9 +100,41 @@ def _summary(db_path: Path, outputs: list[Path]) -> None:
     print(f"  waiting for review:   {queue['pending']}")
     print(f"  accepted by editors:  {queue['accepted']} (the entry's own source list)")
     print(f"  fetch failures:       {counts['failures']}")
+    for line in _by_country(db_path):
+        print(line)
     print(f"  database:             {db_path}")
     for out in outputs:
         print(f"  export:               {out}")
+
+
+def _by_country(db_path: Path) -> list[str]:
+    """Per country of the entries: documents read as that country's (and how it was told), and
+    the entries' links auto-accepted and waiting for review."""
+    conn = sqlite3.connect(db_path)
+    told = dict.fromkeys(SEEDS, "")
+    for country, method, count in conn.execute(
+        "SELECT country, country_method, COUNT(*) FROM documents GROUP BY country, country_method"
+        " ORDER BY country, country_method"
+    ):
+        if country in told:
+            told[country] += f"{', ' if told[country] else ''}{count} {method}"
+    links = {
+        (country, status): count
+        for country, status, count in conn.execute(
+            "SELECT p.country, m.status, COUNT(*) FROM matches m JOIN policies p"
+            " ON p.id = m.policy_id GROUP BY p.country, m.status"
+        )
+    }
+    conn.close()
+    lines = ["  by country (documents by how their country was told; links of its entries):"]
+    for country in SEEDS:
+        auto, pending = links.get((country, "auto"), 0), links.get((country, "pending"), 0)
+        accepted = links.get((country, "accepted"), 0)
+        lines.append(
+            f"    {country}  documents: {told[country] or 'none'}; links: {auto} auto,"
+            f" {pending} waiting, {accepted} accepted"
+        )
+    return lines
 
 
 if __name__ == "__main__":

@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from .errors import ConfigError, InputError
+from .extract.countries import is_country
 from .fetch.gazette import PLATFORMS
 from .fetch.listed import selector_error
 from .localfiles import MAX_CONFIG_BYTES, read_regular
@@ -286,7 +287,7 @@ def _source(entry: Mapping[str, Any], path: Path, index: int) -> Source:
         kind=kind,
         url=url,
         language=str(entry.get("language", "es")),
-        country=_country(entry.get("country", "PE"), where),
+        country=_country(kind, entry.get("country", ""), where),
         enabled=_bool(entry, "enabled", where),
         options=_options(kind, entry.get("options", {}), where),
         since=_date(entry.get("since"), where),
@@ -359,10 +360,16 @@ def _opt_float(entry: Mapping[str, Any], key: str, where: str) -> float | None:
     return float(value)
 
 
-def _country(value: Any, where: str) -> str:
-    if not isinstance(value, str) or not re.fullmatch(r"[A-Za-z]{2}", value):
-        raise ConfigError(f"{where}: 'country' must be an ISO 3166-1 alpha-2 code")
-    return value.upper()
+def _country(kind: SourceKind, value: Any, where: str) -> str:
+    """The source's country, "" when it declares none: then each page's host and text tell it
+    (never a default). The policy-links source takes each URL's country from its entry."""
+    if value == "":
+        return ""
+    if kind is SourceKind.POLICY_LINKS:
+        raise ConfigError(f"{where}: 'country' has no meaning here: each URL takes its entry's")
+    if not isinstance(value, str) or not is_country(value):
+        raise ConfigError(f"{where}: 'country' must be an ISO 3166-1 alpha-2 code, got {value!r}")
+    return value.strip().upper()
 
 
 def _date(value: Any, where: str) -> dt.date | None:

@@ -53,11 +53,24 @@ def _source_json(s: LinkedSource, data: ExportData) -> dict[str, Any]:
         "score": s.score,
         "reasons": list(s.reasons),
         "stale": s.stale,
+        "norm_urns": dict(s.norm_urns),
     }
     archived = data.archived_copy(s)
     if archived:  # only for links `check-links` found dead: the contract's keys stay as they were
         out["archived_copy"] = archived
     return out
+
+
+def policy_urns(item: PolicyLinks) -> dict[str, str]:
+    """The URN:LEX of each of the policy's norms that its sources agree on: a norm whose sources
+    give two different issue dates gets none rather than one of them."""
+    found: dict[str, set[str]] = {}
+    for source in item.sources:
+        for key, urn in source.norm_urns:
+            found.setdefault(key, set()).add(urn)
+    return {
+        key: next(iter(found[key])) for key in item.policy.norms if len(found.get(key, ())) == 1
+    }
 
 
 def _policy_json(item: PolicyLinks, data: ExportData) -> dict[str, Any]:
@@ -68,6 +81,7 @@ def _policy_json(item: PolicyLinks, data: ExportData) -> dict[str, Any]:
         "status": item.policy.status,
         "updated": item.policy.updated,
         "norms": list(item.policy.norms),
+        "norm_urns": policy_urns(item),
     }
     if data.as_of:  # the contract is a list of policies: the stamp rides on each one
         out["as_of"] = data.as_of

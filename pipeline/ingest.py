@@ -23,7 +23,7 @@ from .extract import EXTRACTOR_VERSION, extract_document
 from .fetch.content import content_kind, text_fingerprint
 from .link import PolicyIndex, PolicyLookup, find_proposals, link_document
 from .localfiles import MAX_DOCUMENT_BYTES, read_regular
-from .models import Extraction, Fetched, Link, MatchStatus
+from .models import NOT_KNOWN, DocumentCountry, Extraction, Fetched, Link, MatchStatus
 from .store.documents import latest_text_hash, touch_document
 
 
@@ -54,10 +54,16 @@ class Ingestor:
         return self._index
 
     def ingest(
-        self, link: Link, fetched: Fetched, country: str, earliest: dt.date | None = None
+        self,
+        link: Link,
+        fetched: Fetched,
+        country: DocumentCountry = NOT_KNOWN,
+        earliest: dt.date | None = None,
     ) -> IngestResult:
-        """Store what is new in `fetched`. Raises FetchError UNSUPPORTED for bodies that are
-        neither HTML nor PDF (whatever the Content-Type said), before anything is written."""
+        """Store what is new in `fetched`. `country` is what the caller knows (given, or the
+        source's); without it the extract stage tells it from the page. Raises FetchError
+        UNSUPPORTED for bodies that are neither HTML nor PDF (whatever the Content-Type said),
+        before anything is written."""
         kind = content_kind(fetched.body, fetched.content_type) if fetched.status != 304 else ""
         if kind == "unsupported":
             what = fetched.content_type or "no Content-Type"
@@ -93,17 +99,18 @@ class Ingestor:
         with store.transaction(self.db):
             version = store.store_version(self.db, doc_id, fetched, ref, text_hash)
             store.save_extraction(self.db, version.version_id, extraction)
-            matches = self.link(doc_id, extraction, country)
+            store.set_country(self.db, doc_id, extraction.country)
+            matches = self.link(doc_id, extraction)
         return IngestResult(doc_id, version.is_new, True, extraction, matches)
 
     def _unchanged(self, doc_id: int, fetched: Fetched) -> IngestResult:
         touch_document(self.db, doc_id, fetched)
         return IngestResult(doc_id, False, False, None, {})
 
-    def link(self, doc_id: int, extraction: Extraction, country: str) -> dict[str, MatchStatus]:
+    def link(self, doc_id: int, extraction: Extraction) -> dict[str, MatchStatus]:
         proposals = [
             replace(m, document_id=doc_id)
-            for m in link_document(extraction, self.index, self.settings, country)
+            for m in link_document(extraction, self.index, self.settings)
         ]
         store.save_matches(self.db, doc_id, proposals)
         store.save_proposals(self.db, doc_id, find_proposals(extraction, self.index))
@@ -115,7 +122,7 @@ class Ingestor:
         self._index = None
         count = 0
         for current in store.current_extractions(self.db):
-            self.link(current.document_id, current.extraction, current.country)
+            self.link(current.document_id, current.extraction)
             count += 1
         return count
 

@@ -39,6 +39,7 @@ class NormMention:
     display: str  # "Decreto Supremo N° 004-2021-JUS"
     country: str = HOME_COUNTRY
     flags: frozenset[str] = frozenset()  # e.g. issuer_unknown, year_malformed, other_language
+    date: str = ""  # ISO date printed with the citation ("du 20 juin 2014"), or ""
 
     @property
     def key(self) -> str:
@@ -111,6 +112,35 @@ class DateMention:
         }
 
 
+class CountryMethod(StrEnum):
+    """How a document's country was told, from the most to the least certain."""
+
+    GIVEN = "given"  # `--country` on the command line
+    SOURCE = "source"  # the source's country in the config, or the policy entry that links it
+    HOST = "host"  # the URL's host: a country-code or government domain (gov.co, gouv.ci)
+    TEXT = "text"  # the page names the country, its capital or its official gazette
+    UNDETERMINED = "undetermined"  # none of these: read with every grammar of its language
+
+
+@dataclass(frozen=True)
+class DocumentCountry:
+    """A document's country (ISO 3166-1 alpha-2, "" when undetermined) with its provenance and
+    what told it, in plain words ("host www.mininterior.gov.co: a government domain of
+    Colombia")."""
+
+    code: str = ""
+    method: CountryMethod = CountryMethod.UNDETERMINED
+    detail: str = ""
+
+    @property
+    def known(self) -> bool:
+        return bool(self.code)
+
+
+# What a caller passes when it knows nothing of a document's country: the page will tell.
+NOT_KNOWN = DocumentCountry()
+
+
 @dataclass(frozen=True)
 class Extraction:
     """What the extract stage makes of one document."""
@@ -131,6 +161,7 @@ class Extraction:
     # repaired | default); "" for PDFs. Kept so a garbled text can be traced to its decoding.
     charset: str = ""
     charset_method: str = ""
+    country: DocumentCountry = NOT_KNOWN  # whose norms the text was read for
 
 
 class SourceKind(StrEnum):
@@ -239,6 +270,8 @@ class LinkedSource:
     score: float
     reasons: tuple[str, ...]
     stale: bool = False
+    # (norm key, URN:LEX) for the norms whose citation here gives all the scheme needs
+    norm_urns: tuple[tuple[str, str], ...] = ()
 
 
 @dataclass(frozen=True)

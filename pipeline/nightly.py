@@ -35,7 +35,7 @@ from .config import Config
 from .errors import FetchError, PipelineError
 from .fetch import DiscoverContext, Getter, discover_links
 from .ingest import Ingestor, IngestResult
-from .models import Fetched, Link
+from .models import NOT_KNOWN, DocumentCountry, Fetched, Link
 from .report import write_report
 from .run import RunSummary, run_sources
 from .store import listed_urls, now
@@ -176,7 +176,11 @@ class ObservedIngestor(Ingestor):
     progress: Progress
 
     def ingest(
-        self, link: Link, fetched: Fetched, country: str, earliest: dt.date | None = None
+        self,
+        link: Link,
+        fetched: Fetched,
+        country: DocumentCountry = NOT_KNOWN,
+        earliest: dt.date | None = None,
     ) -> IngestResult:
         result = super().ingest(link, fetched, country, earliest)
         self.progress.ingested(link.source_id, link.url, bool(result.new_version))
@@ -297,7 +301,7 @@ def dry_run(opts: app.Options, params: NightlyParams, progress: Progress) -> int
     """Discover what each source lists and which of it is new, without writing anything."""
     config = app.load(opts)
     db = app.open_db(opts)
-    listed = [Link("policy-links", url, source_name=name) for url, name, _ in listed_urls(db)]
+    listed = [Link("policy-links", url, source_name=name) for url, name, *_ in listed_urls(db)]
     sources = (
         [config.source(sid) for sid in params.source_ids]
         if params.source_ids

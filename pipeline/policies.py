@@ -1,7 +1,10 @@
 """Policy import files: read and validate a JSON list of policy entries into `Policy` records.
 
 Everything is checked before anything is written, and every error names the entry (by id, or by
-position when the id itself is bad) and the field, so an editor can fix the file in one go.
+position when the id itself is bad) and the field, so an editor can fix the file in one go. An
+entry may be of any ISO 3166-1 country; its norms are keys ("DEC|34|2015|") or citations as the
+gazette prints them ("Loi n° 2014-388 du 20 juin 2014"), both read with the entry's country
+grammar.
 """
 
 from __future__ import annotations
@@ -13,7 +16,15 @@ from pathlib import Path
 from typing import Any
 
 from .errors import InputError, PolicyFileError
-from .extract.norms import parse_key
+from .extract.countries import is_country
+from .extract.norms import (
+    TYPE_UNSTATED,
+    UNDETERMINED,
+    YEAR_UNKNOWN,
+    find_norms,
+    parse_citation,
+    parse_key,
+)
 from .localfiles import MAX_POLICY_FILE_BYTES, load_json, read_regular
 from .models import Policy, PolicySource, norm_key
 
@@ -64,8 +75,10 @@ def parse_policy(entry: Any, where: str) -> Policy:
     if unknown:
         raise PolicyFileError(f"{where}: unknown field '{unknown[0]}'")
     country = _text(entry, "country", where, required=True).upper()
-    if not re.fullmatch(r"[A-Z]{2}", country):
-        raise PolicyFileError(f"{where}: 'country' must be an ISO 3166-1 alpha-2 code")
+    if not is_country(country):
+        raise PolicyFileError(
+            f"{where}: 'country' must be an ISO 3166-1 alpha-2 code, got {entry['country']!r}"
+        )
     updated = _text(entry, "updated", where)
     if updated and not _valid_updated(updated):
         raise PolicyFileError(f"{where}: 'updated' must be YYYY-MM or YYYY-MM-DD, got {updated!r}")
@@ -76,7 +89,7 @@ def parse_policy(entry: Any, where: str) -> Policy:
         status=_text(entry, "status", where),
         description=_text(entry, "description", where),
         updated=updated,
-        norms=tuple(_norm(k, country, f"{where} 'norms'") for k in _list(entry, "norms", where)),
+        norms=_norms(entry, country, where),
         aliases=tuple(_alias(a, where) for a in _list(entry, "aliases", where)),
         sources=tuple(
             _source(s, f"{where} source #{i}")
@@ -113,14 +126,48 @@ def _list(entry: Mapping[str, Any], key: str, where: str) -> list[Any]:
     return value
 
 
-def _norm(key: Any, country: str, where: str) -> str:
-    if not isinstance(key, str):
-        raise PolicyFileError(f"{where}: norm keys must be strings, got {key!r}")
-    try:
-        parts = parse_key(key, country)
-    except ValueError as exc:
-        raise PolicyFileError(f"{where}: {exc}") from None
-    return norm_key(*parts)
+def _norms(entry: Mapping[str, Any], country: str, where: str) -> tuple[str, ...]:
+    return tuple(read_norm(n, country, f"{where} 'norms'") for n in _list(entry, "norms", where))
+
+
+def read_norm(value: Any, country: str, where: str) -> str:
+    """The key of a norm given as a key ("DEC|34|2015|", read in the entry's country) or as a
+    citation ("Decreto No. 34-2015"). PolicyFileError, naming `where` and the value, when it is
+    neither, names several norms, or leaves out what tells the norm apart (its type, its year)."""
+    if not isinstance(value, str) or not value.strip():
+        raise PolicyFileError(f"{where}: norms must be keys or citations, got {value!r}")
+    if "|" in value:
+        try:
+            parts = parse_key(value, country)
+        except ValueError as exc:
+            raise PolicyFileError(f"{where}: {exc}") from None
+        if parts[0] == UNDETERMINED:
+            raise PolicyFileError(f"{where}: {value!r} names no country (ZZ); use the entry's")
+        return norm_key(*parts)
+    return _citation_key(value, country, where)
+
+
+def _citation_key(value: str, country: str, where: str) -> str:
+    mention = parse_citation(value, country)
+    if mention is None:
+        found = len(find_norms(value, country))
+        if found > 1:
+            raise PolicyFileError(f"{where}: {value!r} names {found} norms; give one per item")
+        raise PolicyFileError(
+            f"{where}: {value!r} is neither a key (TYPE|number|year|ISSUER) nor a citation the "
+            f"{country} grammar reads; a law cited by its name belongs in 'aliases'"
+        )
+    missing = [
+        what
+        for flag, what in ((TYPE_UNSTATED, "its type"), (YEAR_UNKNOWN, "its year"))
+        if flag in mention.flags
+    ]
+    if missing:
+        raise PolicyFileError(
+            f"{where}: {value!r} reads as {mention.display!r} but does not say "
+            f"{' or '.join(missing)}; add it or write the key"
+        )
+    return mention.key
 
 
 def _alias(alias: Any, where: str) -> str:

@@ -28,7 +28,7 @@ from .fetch import DiscoverContext, Getter, discover_links
 from .fetch.polite import PoliteGetter
 from .fetch.schedule import HostScheduler, host_of
 from .ingest import Ingestor
-from .models import Link, MatchStatus, Source
+from .models import CountryMethod, DocumentCountry, Link, MatchStatus, Source
 from .net import RateLimited, RobotsCache
 from .store.documents import clear_deferral, defer_url, deferred_urls
 
@@ -120,8 +120,12 @@ class _Run:
     def go(self, sources: Iterable[Source], since: dt.date | None) -> None:
         sources = list(sources)
         listed = store.listed_urls(self.db)
-        self.countries = {url: country for url, _, country in listed}
-        policy_links = [Link("policy-links", url, source_name=name) for url, name, _ in listed]
+        # A URL an entry lists is read in the entry's country, whichever source fetches it.
+        self.countries = {
+            url: DocumentCountry(country, CountryMethod.SOURCE, f"listed by the entry '{entry}'")
+            for url, _, country, entry in listed
+        }
+        policy_links = [Link("policy-links", url, source_name=name) for url, name, _, _ in listed]
         found = self._discover(sources, policy_links, since)
         if not self.summary.stopped:
             self._fetch(sources, found)
@@ -171,7 +175,7 @@ class _Run:
 
     def _ingest(self, source: Source, link: Link, fetched: Any) -> None:
         try:
-            country = self.countries.get(link.url, source.country)
+            country = self.countries.get(link.url) or _source_country(source)
             result = self.ingestor.ingest(link, fetched, country, earliest=source.since)
         except FetchError as exc:
             self._failed(source.id, exc)
@@ -222,6 +226,13 @@ class _Run:
         store.record_failure(self.db, self.summary.run_id, source_id, exc)
         if isinstance(exc, RateLimited):
             defer_url(self.db, exc.url, source_id, exc.retry_at, exc.failure.value, exc.detail)
+
+
+def _source_country(source: Source) -> DocumentCountry:
+    """The source's country from the config; none when it declares none (then the page tells)."""
+    if not source.country:
+        return DocumentCountry()
+    return DocumentCountry(source.country, CountryMethod.SOURCE, f"the source '{source.id}'")
 
 
 def _discover_all(source: Source, ctx: DiscoverContext) -> list[Link]:

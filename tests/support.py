@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from pipeline.extract.norms import find_norms, find_relations
-from pipeline.models import Extraction, Policy, PolicySource
+from pipeline.models import CountryMethod, DocumentCountry, Extraction, Policy, PolicySource
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -27,6 +27,7 @@ def policy(
 def extraction(
     title: str, text: str, country: str = "PE", url: str = "https://x.test/a"
 ) -> Extraction:
+    """An extraction of a document of `country` (given), as the extract stage would make it."""
     norms = find_norms(text, country)
     return Extraction(
         url=url,
@@ -39,4 +40,5 @@ def extraction(
         relations=tuple(find_relations(text, norms)),
         summary=text[:200],
         extractor_version="test",
+        country=DocumentCountry(country, CountryMethod.GIVEN, "given"),
     )

@@ -113,3 +113,35 @@ def test_unreachable_url_is_one_line(tmp_path: Path) -> None:
 def test_loopback_urls_are_refused_without_an_explicit_allowance(tmp_path: Path) -> None:
     result = pipeline(tmp_path, "add", "http://127.0.0.1:9/secret")
     assert result.returncode != 0 and "blocked_address" in result.stderr
+
+
+def test_extract_reads_any_iso_country(tmp_path: Path) -> None:
+    page = tmp_path / "ar.txt"
+    page.write_text("Buenos Aires. El DECRETO 99/19 reglamenta la Ley 27.541.\n", encoding="utf-8")
+    result = pipeline(tmp_path, "extract", "--json", "--country", "AR", str(page))
+    assert result.returncode == 0, result.stderr  # was: unexpected ValueError
+    keys = [n["key"] for n in json.loads(result.stdout)["norms"]]
+    assert keys == ["AR:DEC|99|2019|", "AR:LEY|27541||"]
+    bad = pipeline(tmp_path, "extract", "--json", "--country", "ZZ", str(page))
+    assert bad.returncode == 2 and "--country: 'ZZ' is not an ISO 3166-1 alpha-2" in bad.stderr
+    assert "unexpected" not in bad.stderr
+    assert len(bad.stderr.strip().splitlines()) == 1
+
+
+def test_policies_import_of_other_countries(tmp_path: Path) -> None:
+    entries = [
+        {**POLICY, "id": "hn", "country": "HN", "norms": ["DEC|34|2015|"]},
+        {**POLICY, "id": "ci", "country": "CI", "norms": ["Loi n° 2014-388 du 20 juin 2014"]},
+    ]
+    (tmp_path / "p.json").write_text(json.dumps(entries), encoding="utf-8")
+    pipeline(tmp_path, "init")
+    result = pipeline(tmp_path, "policies", "import", "p.json")
+    assert result.returncode == 0, result.stderr  # was: no norm grammar for country HN
+    listed = pipeline(tmp_path, "policies", "list").stdout
+    assert "Decreto No. 34-2015" in listed and "Loi n° 2014-388" in listed
+    named = [{**POLICY, "id": "mx", "country": "MX", "norms": ["Ley para la Protección"]}]
+    (tmp_path / "bad.json").write_text(json.dumps(named), encoding="utf-8")
+    bad = pipeline(tmp_path, "policies", "import", "bad.json")
+    assert bad.returncode == 2 and "policy 'mx' 'norms': 'Ley para la Protección'" in bad.stderr
+    assert len(bad.stderr.strip().splitlines()) == 1
+    assert pipeline(tmp_path, "policies", "list").stdout == listed  # nothing written

@@ -85,6 +85,7 @@ def test_a_valid_config_loads_with_every_setting(tmp_path: Path) -> None:
             ("delay_seconds = 0.5", 'resolve = { "WWW.GOB.PE/x" = "127.0.0.1:80" }'),
             "resolve: 'WWW.GOB.PE/x' is not a lower-case host name",
         ),
+        (('country = "pe"', 'country = "zz"'), "alpha-2 code, got 'zz'"),  # no country has ZZ
     ],
 )
 def test_mistakes_are_refused_naming_source_and_key(

@@ -248,3 +248,96 @@ def test_phrases_are_linear(chunk: str) -> None:
     small = (chunk * (10_000 // len(chunk) + 1))[:10_000]
     big = (chunk * (100_000 // len(chunk) + 1))[:100_000]
     assert _elapsed(big) < 40 * _elapsed(small) + 0.1
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [
+        ("Brasília, 24 de julho de 2019", D(2019, 7, 24)),
+        ("Abidjan, le 20 juin 2014", D(2014, 6, 20)),
+        ("Tegucigalpa, M.D.C., 15 de mayo de 2015", D(2015, 5, 15)),
+        ("São Paulo, quinta-feira, 25 de julho de 2019", D(2019, 7, 25)),
+        ("Ouagadougou, le 1er février 2017", D(2017, 2, 1)),
+    ],
+)
+def test_datelines_in_portuguese_french_and_honduran_spanish(text: str, value: dt.date) -> None:
+    (found,) = find_phrases(text)
+    assert (found.value, found.dateline) == (value, True)
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [
+        ("Publié le 20 juil. 2014 à 10h30", D(2014, 7, 20)),
+        ("le 22 février 2017", D(2017, 2, 22)),
+        ("DOF 20-05-2021", D(2021, 5, 20)),
+        ("29 août 2019", D(2019, 8, 29)),
+        ("25 dez 2019", D(2019, 12, 25)),
+    ],
+)
+def test_french_and_portuguese_months(text: str, value: dt.date) -> None:
+    assert [f.value for f in find_phrases(text)] == [value]
+
+
+@pytest.mark.parametrize(
+    ("text", "month_first", "value"),
+    [
+        ("Posted 06/05/2021", False, D(2021, 5, 6)),  # day first: 6 May
+        ("Posted 06/05/2021", True, D(2021, 6, 5)),  # the Philippines: June 5
+        ("Posted 06/25/2012", False, D(2012, 6, 25)),  # 25 cannot be a month: it says its order
+        ("DOF: 25/06/2012", True, D(2012, 6, 25)),
+    ],
+)
+def test_numeric_day_month_order(text: str, month_first: bool, value: dt.date) -> None:
+    assert [f.value for f in find_phrases(text, month_first=month_first)] == [value]
+
+
+BR_KEY = ("DEC", "9937", "2019", "")
+
+
+@pytest.mark.parametrize(
+    ("text", "raw", "kind"),
+    [
+        # a citation's own date is its issue date, in Portuguese and French
+        ("Decreto nº 9.937, de 24 de julho de 2019, institui o Programa", "Decreto nº 9.937", "i"),
+        ("la Loi n° 2014-388 du 20 juin 2014 portant promotion", "Loi n° 2014-388", "i"),
+        # gazette headers
+        ("Publicado em: 25/07/2019 | Edição: 142\nDECRETO Nº 9.937", "DECRETO Nº 9.937", "g"),
+        ("DOU de 25/07/2019, seção 1: Decreto nº 9.937", "Decreto nº 9.937", "g"),
+        ("DOF: 25/06/2012\nLEY PARA LA PROTECCIÓN DE PERSONAS Decreto 1", "Decreto 1", "g"),
+        ("publicada en La Gaceta el 15 de mayo de 2015, el Decreto No. 34-2015", "Decreto", "g"),
+        ("publiée au Journal officiel le 3 juillet 2014 : Loi n° 2014-388", "Loi n° 2014-388", "g"),
+        # signatures: Brazil's years of the Independence, a French-language decree's "Fait à"
+        (
+            "Decreto nº 9.937 ... Art. 3º Este Decreto entra em vigor na data de sua publicação.\n"
+            "Brasília, 24 de julho de 2019; 198º da Independência e 131º da República.",
+            "Decreto nº 9.937",
+            "i",
+        ),
+        ("Décret n° 2017-121 ...\nFait à Abidjan, le 22 février 2017", "Décret n° 2017-121", "i"),
+        # an acronym cue is a whole word: "Doumbia" is no "DOU"
+        ("Décret n° 2017-121 selon le Dr Doumbia, le 22 février 2017", "Décret n° 2017-121", ""),
+    ],
+)
+def test_portuguese_french_and_gazette_cues(text: str, raw: str, kind: str) -> None:
+    n = norm(BR_KEY, raw, text)
+    (found,) = classify_phrases(text, [n])
+    want = {"i": DateKind.ISSUED, "g": DateKind.GAZETTE, "": None}[kind]
+    assert found.kind is want
+    assert found.norm == (n.key if want else "")
+
+
+def test_dateparser_reads_the_page_language_and_order() -> None:
+    from pipeline.extract.dates import from_dateparser
+
+    bounds = bounds_for(FETCHED)
+    got = from_dateparser("Mis en ligne mercredi 3 juillet 2014, 10:00", bounds, "fr")
+    assert got is not None and got.value == D(2014, 7, 3)
+    us = from_dateparser("Posted on 06.05.2021, 10:00", bounds, "en", month_first=True)
+    assert us is not None and us.value == D(2021, 6, 5)
+
+
+def test_a_french_dateline_dates_a_page() -> None:
+    text = "Abidjan, le 20 juin 2014 - Le Président de la République a promulgué la loi.\n"
+    got = find_dates(Page(kind="text", text=text), fetched_at=FETCHED).published
+    assert got is not None and (got.value, got.method) == (D(2014, 6, 20), DateMethod.TEXT)

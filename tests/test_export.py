@@ -58,6 +58,7 @@ def test_json_carries_the_contract_fields() -> None:
         "score": 0.95,
         "reasons": ["cites it"],
         "stale": False,
+        "norm_urns": {},
     }
 
 

@@ -59,6 +59,8 @@ def test_fetchers_depend_only_on_models_errors_and_http() -> None:
         ("protego", {"net/robots.py"}),
         ("charset_normalizer", {"extract/charset.py"}),
         ("click", {"cli.py", "commands/"}),
+        ("pycountry", {"extract/countries.py"}),
+        ("babel", {"extract/countries.py"}),
     ],
 )
 def test_each_library_has_one_adapter(library: str, owners: set[str] | None) -> None:

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import replace
 
 import pytest
 from support import extraction, policy
 
 from pipeline.config import LinkSettings
 from pipeline.link import PolicyIndex, find_proposals, link_document
-from pipeline.models import MatchStatus
+from pipeline.models import CountryMethod, DocumentCountry, MatchStatus
 
 MECANISMO = policy(
     "pe-mecanismo",
@@ -104,7 +105,7 @@ CASES = [
     ("label", "title", "text", "policies", "expected", "word"), CASES, ids=[c[0] for c in CASES]
 )
 def test_linking_cases(label, title, text, policies, expected, word) -> None:  # type: ignore[no-untyped-def]
-    matches = link_document(extraction(title, text), PolicyIndex(policies), SETTINGS, "PE")
+    matches = link_document(extraction(title, text), PolicyIndex(policies), SETTINGS)
     assert {m.policy_id: m.status for m in matches} == expected, label
     for m in matches:
         assert any(word in reason for reason in m.reasons), m.reasons
@@ -112,13 +113,13 @@ def test_linking_cases(label, title, text, policies, expected, word) -> None:  #
 
 def test_a_colombian_document_links_to_the_colombian_policy() -> None:
     doc = extraction("Decreto 1066 de 2015", "Decreto Único Reglamentario.", country="CO")
-    matches = link_document(doc, PolicyIndex([MECANISMO, COLOMBIA]), SETTINGS, "CO")
+    matches = link_document(doc, PolicyIndex([MECANISMO, COLOMBIA]), SETTINGS)
     assert [(m.policy_id, m.status) for m in matches] == [("co-decreto", MatchStatus.AUTO)]
 
 
 def test_reasons_name_the_norm_in_plain_words() -> None:
     doc = extraction("Decreto Supremo N° 004-2021-JUS", "Crea el mecanismo.")
-    (match,) = link_document(doc, PolicyIndex([MECANISMO]), SETTINGS, "PE")
+    (match,) = link_document(doc, PolicyIndex([MECANISMO]), SETTINGS)
     assert match.reasons[0] == (
         "cites Decreto Supremo N° 004-2021-JUS, one of this policy's norms, in the title"
     )
@@ -130,7 +131,7 @@ def test_an_amendment_relates_the_document_to_the_amended_policy() -> None:
         "N° 004-2021-JUS, que crea el Mecanismo intersectorial."
     )
     matches = link_document(
-        extraction("Decreto Supremo que modifica", text), PolicyIndex([MECANISMO]), SETTINGS, "PE"
+        extraction("Decreto Supremo que modifica", text), PolicyIndex([MECANISMO]), SETTINGS
     )
     (match,) = matches
     assert any(r.startswith("modifies Decreto Supremo N° 004-2021-JUS") for r in match.reasons)
@@ -143,7 +144,7 @@ def test_a_document_older_than_the_norm_it_cites_is_never_auto_accepted() -> Non
 
     old = DateMention(dt.date(2019, 5, 2), DateKind.PUBLISHED, DateMethod.META)
     doc = replace(extraction("Decreto Supremo N° 004-2021-JUS", "x"), published=old)
-    (match,) = link_document(doc, PolicyIndex([MECANISMO]), SETTINGS, "PE")
+    (match,) = link_document(doc, PolicyIndex([MECANISMO]), SETTINGS)
     assert match.status is MatchStatus.PENDING
     assert "published in 2019, before that norm (2021)" in match.reasons[0]
 
@@ -156,7 +157,7 @@ def test_every_citation_is_proposed_however_weak() -> None:
     text = "x " * 400 + DAY_LIST + " Resolución Ministerial N° 0159-2019-JUS."
     old = DateMention(dt.date(2018, 1, 5), DateKind.PUBLISHED, DateMethod.META)
     doc = replace(extraction("Normas legales", text), published=old)
-    (match,) = link_document(doc, PolicyIndex([MECANISMO]), SETTINGS, "PE")
+    (match,) = link_document(doc, PolicyIndex([MECANISMO]), SETTINGS)
     assert match.score < SETTINGS.candidate_score and match.status is MatchStatus.PENDING
 
 
@@ -165,10 +166,14 @@ def test_a_policy_of_another_country_named_in_a_document_weighs_less() -> None:
         "Mecanismo intersectorial para la protección de las personas defensoras de derechos humanos"
     )
     doc = extraction(name, f"El {name} se reunió.")
-    here = link_document(doc, PolicyIndex([MECANISMO]), SETTINGS, "PE")
-    abroad = link_document(doc, PolicyIndex([MECANISMO]), SETTINGS, "CO")
+    here = link_document(doc, PolicyIndex([MECANISMO]), SETTINGS)
+    colombian = replace(doc, country=DocumentCountry("CO", CountryMethod.HOST, "host x.gov.co"))
+    abroad = link_document(colombian, PolicyIndex([MECANISMO]), SETTINGS)
     assert abroad[0].score < here[0].score
-    assert "comes from a CO source and the policy is PE" in abroad[0].reasons[0]
+    assert abroad[0].reasons[-1] == (
+        "but the document is from Colombia (host x.gov.co) and the policy from Peru: its"
+        " evidence counts half and needs an editor"
+    )
 
 
 def test_an_amending_norm_becomes_a_proposal_for_the_editors() -> None:
@@ -190,9 +195,9 @@ def test_an_amending_norm_becomes_a_proposal_for_the_editors() -> None:
 
 def test_evidence_hash_ignores_wording_but_not_evidence() -> None:
     index = PolicyIndex([MECANISMO])
-    a = link_document(extraction("Decreto Supremo N° 004-2021-JUS", "a"), index, SETTINGS, "PE")
-    b = link_document(extraction("DS 004-2021-JUS", "b"), index, SETTINGS, "PE")
-    c = link_document(extraction("Nada", "x " * 400 + "DS 004-2021-JUS"), index, SETTINGS, "PE")
+    a = link_document(extraction("Decreto Supremo N° 004-2021-JUS", "a"), index, SETTINGS)
+    b = link_document(extraction("DS 004-2021-JUS", "b"), index, SETTINGS)
+    c = link_document(extraction("Nada", "x " * 400 + "DS 004-2021-JUS"), index, SETTINGS)
     assert a[0].evidence_hash == b[0].evidence_hash != c[0].evidence_hash
 
 
@@ -200,13 +205,13 @@ def test_blocked_pages_are_never_linked() -> None:
     from dataclasses import replace
 
     doc = replace(extraction("Decreto Supremo N° 004-2021-JUS", "x"), page_class="blocked")
-    assert link_document(doc, PolicyIndex([MECANISMO]), SETTINGS, "PE") == []
+    assert link_document(doc, PolicyIndex([MECANISMO]), SETTINGS) == []
 
 
 def test_a_title_that_heads_the_text_counts_once() -> None:
     title = "Decreto Supremo N° 004-2021-JUS"
     doc = extraction(title, f"{title}\n\nDecreto Supremo que crea el mecanismo.")
-    (match,) = link_document(doc, PolicyIndex([MECANISMO]), SETTINGS, "PE")
+    (match,) = link_document(doc, PolicyIndex([MECANISMO]), SETTINGS)
     assert [r for r in match.reasons if "Decreto Supremo N° 004-2021-JUS" in r] == [
         "cites Decreto Supremo N° 004-2021-JUS, one of this policy's norms, in the title"
     ]
@@ -227,7 +232,7 @@ def test_a_file_name_is_not_a_typo_of_the_norm_it_holds() -> None:
         " de personas defensoras de derechos humanos.\n\nDescargar: RM 0255-2020-JUS.pdf (PDF)",
     )
     assert {m.key for m in doc.norms} == {"RM|255|2020|JUS"}
-    (match,) = link_document(doc, PolicyIndex([REGISTRO]), SETTINGS, "PE")
+    (match,) = link_document(doc, PolicyIndex([REGISTRO]), SETTINGS)
     assert match.status is MatchStatus.AUTO and match.score >= 0.95
     assert not any("typo" in reason for reason in match.reasons)
 
@@ -238,13 +243,13 @@ def test_a_variant_of_a_norm_cited_exactly_is_not_called_its_typo() -> None:
         "Resolución Ministerial N° 0255-2020-JUS\n\nCrean el Registro. La RM N° 255-2020-MINJUS"
         " lo encarga a la Dirección General de Derechos Humanos.",
     )
-    (match,) = link_document(doc, PolicyIndex([REGISTRO]), SETTINGS, "PE")
+    (match,) = link_document(doc, PolicyIndex([REGISTRO]), SETTINGS)
     assert not any("typo" in reason for reason in match.reasons), match.reasons
     assert match.status is MatchStatus.AUTO
 
 
 def test_a_variant_alone_is_still_a_likely_typo_for_review() -> None:
     doc = extraction("Registro de riesgo", "Lima. La RM N° 255-2020-MINJUS crea el registro.")
-    (match,) = link_document(doc, PolicyIndex([REGISTRO]), SETTINGS, "PE")
+    (match,) = link_document(doc, PolicyIndex([REGISTRO]), SETTINGS)
     assert match.status is MatchStatus.PENDING
     assert any("looks like a typo for" in reason for reason in match.reasons)

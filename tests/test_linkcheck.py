@@ -14,8 +14,10 @@ from pipeline import store
 from pipeline.errors import FailureClass, FetchError
 from pipeline.export import Selection, render_selection
 from pipeline.linkcheck import check_links, is_gone
-from pipeline.models import Fetched, Link, MatchStatus
+from pipeline.models import CountryMethod, DocumentCountry, Fetched, Link, MatchStatus
 from pipeline.net.http import HttpClient, HttpSettings
+
+GIVEN_PE = DocumentCountry("PE", CountryMethod.GIVEN, "given")
 
 ALIVE, GONE, FLAKY = "https://a.example/ok", "https://a.example/gone", "https://a.example/flaky"
 
@@ -32,7 +34,7 @@ def client() -> HttpClient:
 
 
 def seed(db: sqlite_utils.Database, url: str, ref: str) -> None:
-    doc = store.ensure_document(db, Link("site", url, source_name="Site"), "PE")
+    doc = store.ensure_document(db, Link("site", url, source_name="Site"), GIVEN_PE)
     fetched = Fetched(
         url, url, 200, {}, b"x", "sha-" + url, dt.datetime(2021, 4, 22, tzinfo=dt.UTC)
     )

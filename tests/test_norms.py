@@ -9,8 +9,6 @@ import tomllib
 from pathlib import Path
 
 import pytest
-from hypothesis import HealthCheck, given, settings
-from hypothesis import strategies as st
 
 from pipeline.extract.grammar import compile_grammar, known_countries, load_grammar
 from pipeline.extract.norms import display_for_key, find_norms, find_relations, parse_key
@@ -74,8 +72,7 @@ def test_each_grammar_file_compiles_and_a_new_country_is_only_data() -> None:
         country = "AR"
         language = "es"
         year_forms = ["de"]
-        display_number = "{type} {number}"
-        display_year = "/{year}"
+        display = "{type} {number}[/{year}]"
         markers = ["N°"]
         [[types]]
         code = "DNU"
@@ -195,7 +192,7 @@ def test_parse_key(key: str, country: str, parts: tuple[str, ...]) -> None:
         ("DS|4|2021", "PE", "expected TYPE"),
         ("DS 004-2021-JUS", "PE", "expected TYPE"),
         ("DS|4|2021|JUS", "CO", "unknown type 'DS' for CO"),
-        ("AR:DEC|70|2023|", "PE", "no norm grammar"),
+        ("QQ:DEC|70|2023|", "PE", "not an ISO 3166-1 country code"),
         ("DS||2021|JUS", "PE", "number"),
     ],
 )
@@ -235,33 +232,30 @@ def test_found_keys_parse_and_display_back() -> None:
         assert display_for_key(mention.key).split(" N° ")[0] == mention.display.split(" N° ")[0]
 
 
-# Characters the grammar cares about, so generated text actually exercises it.
-GRAMMAR_ALPHABET = st.sampled_from(list("DSRMLeyNº°o.-/ 0123456789JUSdecrtolsiónápru\n,yq[]"))
-
-
-@settings(max_examples=300, suppress_health_check=[HealthCheck.too_slow])
-@given(st.one_of(st.text(), st.text(GRAMMAR_ALPHABET, max_size=300)), st.sampled_from(["PE", "CO"]))
-def test_never_raises_and_spans_hold(text: str, country: str) -> None:
-    mentions = find_norms(text, country)
-    assert [m.start for m in mentions] == sorted(m.start for m in mentions)
-    for mention in mentions:
-        assert text[mention.start : mention.end] == mention.raw
-        parse_key(mention.key)  # every key found is a valid key
-    for relation in find_relations(text, mentions):
-        assert text[relation.start : relation.end] == relation.raw
-
-
+# Hostile text per grammar: each may cost ten times more on ten times the text, never a hundred.
 ADVERSARIAL = {
-    "digits": "1" * 20,
-    "hyphens": "Ley N° 1-" + "2-" * 10,
-    "types": "Resolución Ministerial ",
-    "markers": "Decreto Supremo N° N° Nº ",
-    "issuer chain": "DS N° 004-2021-" + "A/" * 20,
-    "spaces": "Decreto" + " " * 50,
-    "verbs": "que modifica la que deroga el ",
-    "prose": "El Decreto Supremo N° 004-2021-JUS, que modifica la Ley 31405, fue publicado. ",
-    "colombian dates": "Decreto 1 del 2 de mayo de ",
-    "blank between targets": "que modifica la Ley 1" + " " * 3000 + "x y la Ley 2 ",
+    ("PE", "digits"): "1" * 20,
+    ("PE", "hyphens"): "Ley N° 1-" + "2-" * 10,
+    ("PE", "types"): "Resolución Ministerial ",
+    ("PE", "markers"): "Decreto Supremo N° N° Nº ",
+    ("PE", "issuer chain"): "DS N° 004-2021-" + "A/" * 20,
+    ("PE", "spaces"): "Decreto" + " " * 50,
+    ("PE", "verbs"): "que modifica la que deroga el ",
+    ("PE", "prose"): "El Decreto Supremo N° 004-2021-JUS, que modifica la Ley 31405, se publicó. ",
+    ("CO", "colombian dates"): "Decreto 1 del 2 de mayo de ",
+    ("PE", "blank between targets"): "que modifica la Ley 1" + " " * 3000 + "x y la Ley 2 ",
+    ("CD", "slash chains"): "Arrêté n°048/CAB/ " + "VPM/ " * 30,
+    ("CD", "two-digit years"): "Loi n° 23/" + "027/" * 20,
+    ("CI", "year first"): "Loi n° 2014-" + "2014-" * 20,
+    ("BR", "thousands"): "Decreto nº " + "9.937." * 20,
+    ("BR", "dates"): "Decreto nº 9.937, de 24 de julho de de de ",
+    ("HN", "middle issuers"): "Acuerdo No. 2188-" + "SE-" * 20,
+    ("HN", "joined types"): "Decreto Ejecutivo PCM-" * 10,
+    ("PH", "series"): "Executive Order No. 70, s. (s. series of " * 5,
+    ("ID", "spaced issuers"): "Peraturan Nomor 001B/KOMNAS HAM/" * 5,
+    ("MX", "standards"): "NOM-004-SSA1-" * 10,
+    ("EC", "issuer first"): "Acuerdo No. " + "SNPD-" * 20,
+    ("CL", "generic Spanish"): "Ley N° 21.430/" * 10,
 }
 
 
@@ -271,12 +265,11 @@ def _seconds(text: str, country: str) -> float:
     return time.perf_counter() - started
 
 
-@pytest.mark.parametrize("name", sorted(ADVERSARIAL))
-def test_linear_time_on_100_kb(name: str) -> None:
-    unit = ADVERSARIAL[name]
+@pytest.mark.parametrize(("country", "name"), sorted(ADVERSARIAL))
+def test_linear_time_on_100_kb(country: str, name: str) -> None:
+    unit = ADVERSARIAL[(country, name)]
     small = (unit * (10_000 // len(unit) + 1))[:10_000]
     large = (unit * (100_000 // len(unit) + 1))[:100_000]
-    country = "CO" if "colombian" in name else "PE"
     _seconds(small, country)  # warm the grammar cache
     small_time = min(_seconds(small, country) for _ in range(3))
     # The best of a few runs: a busy machine (CI, parallel jobs) only ever adds time.

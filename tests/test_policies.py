@@ -119,3 +119,63 @@ def test_the_bundled_seed_is_a_valid_policy_file() -> None:
         "RA|29|2020|DP-PAD",
     } <= set(peru.norms)
     assert len(peru.sources) == 16
+
+
+NO_YEAR = "'Decreto nº 8.724' but does not say its year; add it or write the key"
+
+
+def _entry(country: str, norms: list[Any], pid: str = "x") -> dict[str, Any]:
+    return {**ENTRY, "id": pid, "country": country, "norms": norms, "sources": []}
+
+
+@pytest.mark.parametrize(
+    ("country", "norm", "key"),
+    [
+        ("HN", "DEC|34|2015|", "HN:DEC|34|2015|"),  # refused before: no grammar for HN
+        ("HN", "Decreto No. 34-2015", "HN:DEC|34|2015|"),
+        ("CI", "Loi n° 2014-388 du 20 juin 2014", "CI:LOI|388|2014|"),
+        ("BR", "Decreto nº 9.937, de 24 de julho de 2019", "BR:DEC|9937|2019|"),
+        ("ML", "Décret N°2020-0087/P-RM", "ML:DECRET|87|2020|P-RM"),
+        ("AR", "DEC|70|2023|", "AR:DEC|70|2023|"),  # no grammar of its own: the generic one
+        ("PY", "Ley N° 6.107", "PY:LEY|6107||"),
+        ("PE", "Decreto Supremo N° 004-2021-JUS", "DS|4|2021|JUS"),
+    ],
+)
+def test_a_norm_is_a_key_or_a_citation_in_any_countrys_grammar(
+    tmp_path: Path, country: str, norm: str, key: str
+) -> None:
+    (policy,) = read_policy_file(write(tmp_path, [_entry(country, [norm])]))
+    assert policy.norms == (key,)
+
+
+@pytest.mark.parametrize(
+    ("entry", "message"),
+    [
+        (
+            _entry("MX", ["Ley para la Protección de Personas Defensoras de Derechos Humanos"]),
+            "policy 'x' 'norms': 'Ley para la Protección de Personas Defensoras de Derechos "
+            "Humanos' is neither a key (TYPE|number|year|ISSUER) nor a citation the MX grammar "
+            "reads; a law cited by its name belongs in 'aliases'",
+        ),
+        (_entry("CO", ["Decretos 1235 y 1285 de 2023"]), "names 2 norms; give one per item"),
+        (
+            _entry("BR", ["Decreto nº 8.724"]),
+            "'Decreto nº 8.724' reads as 'Decreto nº 8.724' "
+            "but does not say its year; add it or write the key",
+        ),
+        (
+            _entry("ZZ", ["DEC|1|2020|"]),
+            "policy 'x': 'country' must be an ISO 3166-1 alpha-2 code, got 'ZZ'",
+        ),
+        (_entry("Peru", []), "policy 'x': 'country' must be an ISO 3166-1 alpha-2 code"),
+        (_entry("PE", ["ZZ:LEY|1||"]), "'ZZ:LEY|1||' names no country (ZZ)"),
+        (_entry("PE", ["QQ:LEY|1||"]), "'QQ' is not an ISO 3166-1 country code"),
+        (_entry("HN", ["PCM|17|2015|X|Y"]), "expected TYPE|number|year|ISSUER"),
+    ],
+)
+def test_norms_that_name_no_norm_are_refused_naming_entry_and_value(
+    tmp_path: Path, entry: dict[str, Any], message: str
+) -> None:
+    with pytest.raises(PolicyFileError) as err:
+        read_policy_file(write(tmp_path, [ENTRY, entry]))
+    assert message in str(err.value) and "\n" not in str(err.value)

@@ -11,7 +11,9 @@ from support import extraction, policy
 
 from pipeline import store
 from pipeline.extract.norms import display_for_key
-from pipeline.models import Fetched, Link, Match, MatchStatus
+from pipeline.models import CountryMethod, DocumentCountry, Fetched, Link, Match, MatchStatus
+
+GIVEN_PE = DocumentCountry("PE", CountryMethod.GIVEN, "given")
 
 XSS_TITLE = '<script>alert("x")</script><img src=x onerror=alert(1)> Decreto Supremo'
 DOCS = (
@@ -36,7 +38,9 @@ def seed(db: sqlite_utils.Database) -> list[int]:
     )
     for i, (title, text, score) in enumerate(DOCS):
         url = url_of(i)
-        doc = store.ensure_document(db, Link("gazette", url, listed_title=title), "PE", "Gazette")
+        doc = store.ensure_document(
+            db, Link("gazette", url, listed_title=title), GIVEN_PE, "Gazette"
+        )
         body = text.encode()
         fetched = Fetched(url, url, 200, {}, body, hashlib.sha256(body).hexdigest(),
                           dt.datetime(2021, 4, 22, tzinfo=dt.UTC), "text/plain")  # fmt: skip

@@ -6,7 +6,9 @@ import datetime as dt
 import json
 
 from pipeline import store
-from pipeline.models import Link
+from pipeline.models import CountryMethod, DocumentCountry, Link
+
+GIVEN_PE = DocumentCountry("PE", CountryMethod.GIVEN, "given")
 
 
 def test_listing_facts_are_kept_and_only_fill_blanks(db) -> None:  # type: ignore[no-untyped-def]
@@ -14,8 +16,8 @@ def test_listing_facts_are_kept_and_only_fill_blanks(db) -> None:  # type: ignor
                    "Decreto Supremo que crea el Mecanismo intersectorial", dt.date(2021, 4, 22),
                    "El Peruano", {"type": "DECRETO SUPREMO", "number": "004-2021-JUS",
                                   "issuer": "JUSTICIA Y DERECHOS HUMANOS"})  # fmt: skip
-    doc = store.ensure_document(db, gazette, "PE")
-    again = store.ensure_document(db, Link("other", gazette.url, "Otro título"), "PE")
+    doc = store.ensure_document(db, gazette, GIVEN_PE)
+    again = store.ensure_document(db, Link("other", gazette.url, "Otro título"), GIVEN_PE)
     row = db.conn.execute(
         "SELECT listed_title, listed_date, listed_extra FROM documents WHERE id = ?", (doc,)
     ).fetchone()

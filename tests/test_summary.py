@@ -120,3 +120,97 @@ def test_roughly_linear() -> None:
         return time.perf_counter() - start
 
     assert min(timed(big) for _ in range(3)) < 40 * min(timed(small) for _ in range(3)) + 0.1
+
+
+@pytest.mark.parametrize(
+    ("text", "first"),
+    [
+        # a year-number citation is not a dateline: "Loi n° 2014-" is not cut off
+        (
+            "Loi n° 2014-388 du 20 juin 2014 portant promotion et protection des défenseurs des"
+            " droits de l'Homme, adoptée par l'Assemblée nationale.",
+            "Loi n° 2014-388 du 20 juin 2014 portant",
+        ),
+        (
+            "Decreto Nº 34-2015 contiene la Ley de Protección para las y los Defensores de Derechos"
+            " Humanos.",
+            "Decreto Nº 34-2015 contiene",
+        ),
+        # a gazette issue "D.O. 48.294" and Argentina's "Dto. 361/19" go on past their dots
+        (
+            "La norma fue publicada en el D.O. 48.294 del 14 de diciembre de 2011 con su número.",
+            "La norma fue publicada en el D.O. 48.294 del 14 de diciembre de 2011 con su número.",
+        ),
+        (
+            "Según el Dto. 361/19 del Poder Ejecutivo nacional, la medida rige desde ayer mismo.",
+            "Según el Dto. 361/19 del Poder Ejecutivo",
+        ),
+        # Portuguese and French markers and titles
+        (
+            "O Sr. Presidente assinou o Decreto nº. 9.937, de 24 de julho de 2019, que institui o"
+            " programa. Outra frase que segue depois dela.",
+            "O Sr. Presidente assinou o Decreto nº. 9.937, de 24 de julho de 2019, que institui o"
+            " programa.",
+        ),
+        (
+            "Selon Me. Kouassi et M. Ouattara, les arts. 3 et 4 de la loi protègent les militants."
+            " Une autre phrase suit ici.",
+            "Selon Me. Kouassi et M. Ouattara, les arts. 3 et 4 de la loi protègent les militants.",
+        ),
+        (
+            "Mr. Duterte never signed House Bill No. 10576 into law, said Lic. Reyes of the"
+            " commission. Another sentence follows.",
+            "Mr. Duterte never signed House Bill No. 10576 into law, said Lic. Reyes",
+        ),
+        # a dateline with two comma parts is cut off whole
+        (
+            "Tegucigalpa, M.D.C., 15 de mayo de 2015.- El Congreso Nacional aprobó la Ley de"
+            " Protección para defensores.",
+            "El Congreso Nacional aprobó la Ley",
+        ),
+    ],
+)
+def test_sentences_never_split_a_citation(text: str, first: str) -> None:
+    found = sentences(text)[0].text
+    assert found.startswith(first)
+    assert found.endswith(".")
+
+
+def test_cap_never_cuts_inside_a_number() -> None:
+    text = (
+        "O Governo Federal publicou no Diário Oficial da União o Decreto nº 9.937, de 24 de julho"
+        " de 2019, que institui o Programa de Proteção aos Defensores de Direitos Humanos,"
+        " Comunicadores e Ambientalistas no âmbito do Ministério da Mulher."
+    )
+    got = cap(text, 80)
+    assert "9.…" not in got and not got.endswith("9.")
+    assert got.endswith("…")
+
+
+@pytest.mark.parametrize(
+    ("text", "start"),
+    [
+        (
+            "Accueil Actualités Contact\n"
+            "Vu la Constitution, vu la loi n° 2014-388 du 20 juin 2014 et sur rapport du Ministre"
+            " de la Justice, le Conseil des ministres entendu.\n"
+            "Le décret n° 2017-121 du 22 février 2017 porte modalités d'application de la loi n°"
+            " 2014-388 portant promotion et protection des défenseurs des droits de l'Homme.\n"
+            "À lire aussi : le gouvernement adopte un décret sur la presse et les radios.\n",
+            "Le décret n° 2017-121 du 22 février 2017",
+        ),
+        (
+            "Leia mais: governo cria programa de proteção a jornalistas e comunicadores do país\n"
+            "Tendo em vista o disposto no art. 84 da Constituição, o Presidente da República"
+            " decreta o que segue para todos os efeitos.\n"
+            "O Decreto nº 9.937, de 24 de julho de 2019, institui o Programa de Proteção aos"
+            " Defensores de Direitos Humanos, Comunicadores e Ambientalistas.\n",
+            "O Decreto nº 9.937, de 24 de julho de 2019, institui",
+        ),
+    ],
+)
+def test_french_and_portuguese_snippets(text: str, start: str) -> None:
+    raw = "décret n° 2017-121" if "décret" in text else "Decreto nº 9.937"
+    got = summarize(text, [mention(text, raw)], "", "")
+    assert got.startswith(start)
+    assert "lire aussi" not in got and "Leia mais" not in got

@@ -16,11 +16,18 @@ from ..extract.norms import display_for_key
 from ..ingest import Ingestor, fetched_from_file
 from ..jsonout import extraction_json
 from ..localfiles import MAX_DOCUMENT_BYTES, check_regular
-from ..models import Fetched, Link, MatchStatus
+from ..models import DocumentCountry, Fetched, Link, MatchStatus
 from ..net import HttpClient
 from ..policies import read_policy_file
 from ..store.exports import policy_links
-from .common import EXIT_PARTIAL, options, queue_line
+from .common import (
+    EXIT_PARTIAL,
+    country_line,
+    country_option,
+    given_country,
+    options,
+    queue_line,
+)
 
 
 @click.command()
@@ -113,24 +120,23 @@ def _check_url_option(inputs: Sequence[str], url: str | None) -> None:
 @click.argument("inputs", nargs=-1, required=True)
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object per input.")
 @click.option("--url", default=None, help="The document's URL, when INPUT is a local file.")
-@click.option(
-    "--country", default="PE", show_default=True, help="Country whose norm grammar to use."
-)
+@country_option
 def extract(inputs: tuple[str, ...], as_json: bool, url: str | None, country: str) -> None:
     """Extract title, dates, norms and summary from files or URLs (no database writes)."""
     _check_inputs(inputs, url)
+    told = given_country(country)
     with _Inputs() as documents:
         for arg in inputs:
-            _print_extraction(arg, documents.read(arg, url), as_json, country)
+            _print_extraction(arg, documents.read(arg, url), as_json, told)
 
 
-def _print_extraction(arg: str, fetched: Fetched, as_json: bool, country: str) -> None:
+def _print_extraction(arg: str, fetched: Fetched, as_json: bool, told: DocumentCountry) -> None:
     extraction = extract_document(
         fetched.body,
         url=fetched.url,
         content_type=fetched.content_type,
         fetched_at=fetched.fetched_at,
-        country=country.upper(),
+        country=told,
     )
     record = extraction_json(arg, extraction)
     if as_json:
@@ -138,7 +144,10 @@ def _print_extraction(arg: str, fetched: Fetched, as_json: bool, country: str) -
     else:
         published = record["published"]["date"] if record["published"] else "no date"
         norms = ", ".join(n["display"] for n in record["norms"]) or "no norms"
-        click.echo(f"{arg}: {extraction.title!r} [{extraction.language}] {published}; {norms}")
+        where = extraction.country.code or "country undetermined"
+        click.echo(
+            f"{arg}: {extraction.title!r} [{extraction.language}, {where}] {published}; {norms}"
+        )
 
 
 @click.command()
@@ -147,12 +156,13 @@ def _print_extraction(arg: str, fetched: Fetched, as_json: bool, country: str) -
 @click.option(
     "--source-name", default="", help="Name of the publishing source (e.g. 'El Peruano')."
 )
-@click.option("--country", default="PE", show_default=True, help="Country of the documents.")
+@country_option
 def add(inputs: tuple[str, ...], url: str | None, source_name: str, country: str) -> None:
     """Ingest documents from files or URLs: archive, extract, link. An input that cannot be
     kept (a fetch refused or failed, unreadable bytes, a bot wall or empty page) is reported as
     "not kept" with the reason, the others go on, and the exit code is 1."""
     _check_inputs(inputs, url)
+    told = given_country(country)
     opts = options()
     config = app.load(opts)
     db = app.open_db(opts, create=True)
@@ -161,7 +171,7 @@ def add(inputs: tuple[str, ...], url: str | None, source_name: str, country: str
     with _Inputs() as documents:
         for arg in inputs:
             try:
-                _add_one(ingestor, documents.read(arg, url), source_name, country)
+                _add_one(ingestor, documents.read(arg, url), source_name, told)
             except (FetchError, ExtractError, NotKept) as exc:
                 click.echo(f"not kept: {arg}: {_why(exc)}", err=True)
                 kept = False
@@ -186,15 +196,17 @@ def _why(exc: Exception) -> str:
     return str(exc)
 
 
-def _add_one(ingestor: Ingestor, fetched: Fetched, source_name: str, country: str) -> None:
+def _add_one(ingestor: Ingestor, fetched: Fetched, source_name: str, told: DocumentCountry) -> None:
     link = Link("manual", fetched.url, source_name=source_name)
-    result = ingestor.ingest(link, fetched, country.upper())
+    result = ingestor.ingest(link, fetched, told)
     if result.page_class != "ok":
         raise NotKept(_PAGE_CLASSES.get(result.page_class, result.page_class))
     links = ", ".join(f"{p} ({s.value})" for p, s in result.matches.items()) or "no policy"
     norms = len(result.extraction.norms) if result.extraction else 0
     state = "added" if result.new_version else "unchanged"
     click.echo(f"{state}: {fetched.url}: {norms} norms; linked to {links}")
+    if result.extraction is not None:
+        click.echo(f"  country: {country_line(result.extraction.country)}")
 
 
 @click.command()

@@ -20,7 +20,7 @@ from ..review.security import LOOPBACK_HOSTS, link_url
 from ..store.decisions import SORTS, STATUSES, Database, list_queue, load_match
 from ..store.logins import clear_login_failures
 from ..store.users import list_users, remove_user
-from .common import options
+from .common import country_line, options
 
 _EDITOR_HELP = "Who decides (default: env PIPELINE_EDITOR, else your login name)."
 
@@ -118,6 +118,7 @@ def review_show(match_id: int) -> None:
     click.echo(f"match {detail.id}: {detail.status}{' (stale)' if detail.stale else ''}")
     click.echo(f"  policy:   {detail.policy_id}")
     click.echo(f"  url:      {link_url(detail.url) or repr(detail.url)}")
+    click.echo(f"  country:  {country_line(detail.country)}")
     for name in decisions.EDIT_FIELDS:
         click.echo(f"  {name + ':':<13}{fields[name]}")
     click.echo(

@@ -17,7 +17,7 @@ from ..fetch.polite import PoliteGetter
 from ..localfiles import check_regular
 from ..models import Link, Source
 from ..net import HttpClient, RobotsCache
-from .common import EXIT_PARTIAL, options
+from .common import EXIT_PARTIAL, country_option, given_country, options
 
 
 @click.group()
@@ -64,7 +64,7 @@ def _policy_links(opts: app.Options) -> list[Link]:
     if not opts.db_path.exists():  # never create a database just to look
         return []
     db = app.open_db(opts)
-    return [Link("policy-links", url, source_name=n) for url, n, _ in store.listed_urls(db)]
+    return [Link("policy-links", url, source_name=n) for url, n, *_ in store.listed_urls(db)]
 
 
 def _check(
@@ -91,9 +91,10 @@ def _check(
 
 @click.command()
 @click.argument("archive", type=click.Path(path_type=Path))
-@click.option("--country", default="PE", show_default=True, help="Country of the documents.")
+@country_option
 def replay(archive: Path, country: str) -> None:
     """Re-ingest every response of a WARC ARCHIVE offline: extract and link, no network."""
+    told = given_country(country)
     check_regular(archive, "archive")  # before the database is created: a refusal writes nothing
     opts = options()
     db = app.open_db(opts, create=True)
@@ -104,7 +105,7 @@ def replay(archive: Path, country: str) -> None:
             counts["skipped"] += 1
             continue
         try:
-            result = ingestor.ingest(Link("replay", fetched.url), fetched, country.upper())
+            result = ingestor.ingest(Link("replay", fetched.url), fetched, told)
         except PipelineError as exc:
             click.echo(f"skipped {fetched.url}: {exc}", err=True)
             counts["failed"] += 1

@@ -17,83 +17,37 @@ from dataclasses import dataclass, replace
 
 from pipeline.models import DateKind, NormMention
 
-MONTHS = {
-    # Spanish; "setiembre" is how Peru's state and press spell September.
-    "enero": 1,
-    "febrero": 2,
-    "marzo": 3,
-    "abril": 4,
-    "mayo": 5,
-    "junio": 6,
-    "julio": 7,
-    "agosto": 8,
-    "septiembre": 9,
-    "setiembre": 9,
-    "octubre": 10,
-    "noviembre": 11,
-    "diciembre": 12,
-    # English
-    "january": 1,
-    "february": 2,
-    "march": 3,
-    "april": 4,
-    "may": 5,
-    "june": 6,
-    "july": 7,
-    "august": 8,
-    "september": 9,
-    "october": 10,
-    "november": 11,
-    "december": 12,
-    # Portuguese (the ones that differ from Spanish)
-    "janeiro": 1,
-    "fevereiro": 2,
-    "março": 3,
-    "maio": 5,
-    "junho": 6,
-    "julho": 7,
-    "setembro": 9,
-    "outubro": 10,
-    "novembro": 11,
-    "dezembro": 12,
-    # Abbreviations from RFC 2822 meta values and Spanish bylines ("22 abr. 2021"); the shared
-    # ones (feb, mar, may, jun, jul, sep, oct, nov) mean the same month in both languages.
-    "jan": 1,
-    "ene": 1,
-    "feb": 2,
-    "mar": 3,
-    "apr": 4,
-    "abr": 4,
-    "jun": 6,
-    "jul": 7,
-    "aug": 8,
-    "ago": 8,
-    "sep": 9,
-    "sept": 9,
-    "set": 9,
-    "oct": 10,
-    "nov": 11,
-    "dec": 12,
-    "dic": 12,
+# Month names per language, January to December; "|" separates spellings of one month.
+# "setiembre" is how Peru's state and press spell September; French months keep and drop accents
+# alike ("fevrier", "aout"), as plain-text and OCR'd gazettes do.
+_MONTH_NAMES = {
+    "es": "enero febrero marzo abril mayo junio julio agosto septiembre|setiembre octubre"
+    " noviembre diciembre",
+    "en": "january february march april may june july august september october november december",
+    "pt": "janeiro fevereiro março|marco abril maio junho julho agosto setembro outubro novembro"
+    " dezembro",
+    "fr": "janvier février|fevrier mars avril mai juin juillet août|aout septembre octobre novembre"
+    " décembre|decembre",
+    # Abbreviations from RFC 2822 meta values and bylines ("22 abr. 2021", "20 juil. 2014", "25
+    # jul 2019"); the shared ones mean the same month in every language that uses them.
+    "abbr": "jan|ene|janv feb|fev|fév|févr|fevr mar apr|abr|avr - jun jul|juil aug|ago"
+    " sep|sept|set oct|out nov dec|dic|dez|déc",
 }
-WEEKDAYS = [
-    "lunes",
-    "martes",
-    "miércoles",
-    "miercoles",
-    "jueves",
-    "viernes",
-    "sábado",
-    "sabado",
-    "domingo",
-    "monday",
-    "tuesday",
-    "wednesday",
-    "thursday",
-    "friday",
-    "saturday",
-    "sunday",
-]
+MONTHS = {
+    spelling: number
+    for names in _MONTH_NAMES.values()
+    for number, month in enumerate(names.split(), 1)
+    for spelling in month.split("|")
+    if spelling != "-"
+}
+# Weekdays in the four languages; Portuguese writes "segunda-feira", often just "segunda".
+_WEEKDAY_NAMES = (
+    "lunes martes miércoles miercoles jueves viernes sábado sabado domingo"
+    " monday tuesday wednesday thursday friday saturday sunday"
+    " lundi mardi mercredi jeudi vendredi samedi dimanche"
+    " segunda-feira terça-feira terca-feira quarta-feira quinta-feira sexta-feira"
+)
+WEEKDAYS = _WEEKDAY_NAMES.split()
 # Spanish number words in signature lines: days 1-31, and the year's tail after "dos mil".
 _NUMBER_ROWS = (
     "",
@@ -133,7 +87,7 @@ NUMBER_WORDS = {w: i for i, row in enumerate(_NUMBER_ROWS) for w in row.split("|
 
 _MONTH = "|".join(sorted(MONTHS, key=len, reverse=True))
 _WEEKDAY = "|".join(WEEKDAYS)
-_DAY = r"(?P<d>[0-3]?\d)(?:º|°|ª|st|nd|rd|th)?"
+_DAY = r"(?P<d>[0-3]?\d)(?:º|°|ª|st|nd|rd|th|er)?"  # "1er juin" in French
 _YEAR = r"(?P<y>(?:19|20)\d{2})(?!\d)"
 _SP = r"[ \t\xa0]{1,3}"  # words are separated by 1-3 spaces; bounded on purpose
 
@@ -156,8 +110,9 @@ PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
         ("mdy", rf"\b(?P<m>{_MONTH})\.?{_SP}{_DAY},?{_SP}{_YEAR}"),
         # "On the 23rd of July 2021"
         ("of", rf"\b{_DAY}{_SP}of{_SP}(?P<m>{_MONTH}),?{_SP}{_YEAR}"),
-        # "27/01/2020", "22.04.2021": day first, as in every Spanish- and Portuguese-speaking source
-        ("numeric", rf"(?<![\d/.-])(?P<d>[0-3]?\d)[/.-](?P<mo>[01]?\d)[/.-]{_YEAR}"),
+        # "27/01/2020", "22.04.2021", "DOF: 25/06/2012": day first in Spanish-, Portuguese- and
+        # French-speaking sources; month first where the country writes so (see find_phrases)
+        ("numeric", rf"(?<![\d/.-])(?P<p1>[0-3]?\d)[/.-](?P<p2>[0-3]?\d)[/.-]{_YEAR}"),
         # "Este jueves 22 de abril" (news copy without year; the year comes from `today`)
         (
             "weekday",
@@ -168,12 +123,17 @@ PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
 )
 # A dateline: a line that opens with a place and a comma ("Lima, ", "LIMA, jueves "), or with
 # just a weekday ("Jueves 22 de abril de 2021", El Peruano's page header), right before the date.
+# A dateline: a line that opens with a place and a comma ("Lima, ", "LIMA, jueves ", "Brasília, ",
+# "Abidjan, le "; Honduras' "Tegucigalpa, M.D.C., " has two parts), or with just a weekday
+# ("Jueves 22 de abril de 2021", El Peruano's page header), right before the date.
+_PLACE = r"[^\W\d_](?:[^\W\d_]|[. '-]){1,40}"
 _DATELINE_BEFORE = re.compile(
-    rf"(?:^|\n)[ \t]{{0,4}}(?:[A-ZÁÉÍÓÚÑ][A-Za-zÁÉÍÓÚÑáéíóúñ. ]{{1,40}},{_SP})?"
-    rf"(?:(?:{_WEEKDAY}),?{_SP})?(?:el{_SP})?$",
+    rf"(?:^|\n)[ \t]{{0,4}}(?:{_PLACE},{_SP}){{0,2}}"
+    rf"(?:(?:{_WEEKDAY}),?{_SP})?(?:(?:el|le){_SP})?$",
     re.I,
 )
-# Cue words before (or just after) a date that say which date of a norm it is.
+# Cue words before (or just after) a date that say which date of a norm it is. Each is the start
+# of a word, matched on folded text ("emitid" is "emitido", "emitida").
 ISSUED_CUES = (
     "dado en la casa de gobierno",  # every Decreto Supremo's signature line
     "dada en la casa de gobierno",
@@ -182,20 +142,45 @@ ISSUED_CUES = (
     "firmad",
     "suscrit",
     "de fecha",  # "Resolución ... de fecha 25 de abril de 2019"
+    "assinad",  # Portuguese: "assinado em 24 de julho"
+    "sancionad",
+    "promulgad",
+    "signé",  # French: "signé le 20 juin 2014"
+    "promulgué",
+    "fait à",  # the signature of a French-language decree: "Fait à Abidjan, le 22 février 2017"
+    "en date du",
     "issued on",
     "signed on",
+    "signed into law",
     "dated",
 )
 GAZETTE_CUES = (
     "el peruano",  # the gazette's name, in headers and in news copy
     "normas legales",  # El Peruano's page header
-    "diario oficial",
-    "publicad",  # "publicado/publicada el 22 de abril"
+    "diario oficial",  # Mexico's DOF, Colombia's, Brazil's "Diário Oficial da União"
+    "la gaceta",  # Honduras
+    "registro oficial",  # Ecuador
+    "journal officiel",  # Côte d'Ivoire, Burkina Faso, Mali, Niger, DR Congo
+    "publicad",  # "publicado/publicada el 22 de abril", "Publicado em: 25/07/2019"
     "se publicó",
+    "publié",  # "publiée au Journal officiel le 3 juillet 2014"
+    "paru",
     "gaceta oficial",
     "official gazette",
     "published",
+    # Gazettes' acronyms, whole words only ("DOF: 25/06/2012", "DOU de 25/07/2019"): as prefixes
+    # they would hit "douze" or "doutor".
+    "dof",
+    "dou",
 )
+_ACRONYM_CUES = frozenset({"dof", "dou"})
+
+
+def _cue_pattern(cues: Sequence[str]) -> re.Pattern[str]:
+    words = [re.escape(_fold(c)) + (r"(?!\w)" if c in _ACRONYM_CUES else "") for c in cues]
+    return re.compile(rf"(?<!\w)(?:{'|'.join(words)})")
+
+
 CUE_WINDOW = 150  # chars before a date searched for cues: one clause
 TIE_BEFORE = 300  # a norm this far before a cued date is the one it speaks of
 TIE_AFTER = 120  # ... or this far after ("El 22 de abril se publicó el Decreto Supremo ...")
@@ -234,10 +219,20 @@ def _date(year: int, month: int, day: int) -> dt.date | None:
         return None
 
 
-def _value(name: str, m: re.Match[str], today: dt.date | None) -> dt.date | None:
+def _numeric(m: re.Match[str], month_first: bool) -> dt.date | None:
+    """ "25/06/2012" day first, "06/25/2012" month first; when one part is over 12 the date says
+    its own order, whatever the country's habit."""
+    first, second, year = int(m["p1"]), int(m["p2"]), int(m["y"])
+    day, month = (second, first) if month_first else (first, second)
+    return _date(year, month, day) or _date(year, day, month)
+
+
+def _value(name: str, m: re.Match[str], today: dt.date | None, month_first: bool) -> dt.date | None:
     if name == "words":
         return _words_date(m)
-    month = int(m["mo"]) if name == "numeric" else MONTHS.get(m["m"].lower(), 0)
+    if name == "numeric":
+        return _numeric(m, month_first)
+    month = MONTHS.get(m["m"].lower(), 0)
     if name == "weekday":
         if today is None:
             return None
@@ -248,15 +243,18 @@ def _value(name: str, m: re.Match[str], today: dt.date | None) -> dt.date | None
     return _date(int(m["y"]), month, int(m["d"]))
 
 
-def find_phrases(text: str, today: dt.date | None = None) -> Iterator[Found]:
-    """Every date phrase in `text`, in order, overlaps removed (the earlier pattern wins)."""
+def find_phrases(
+    text: str, today: dt.date | None = None, month_first: bool = False
+) -> Iterator[Found]:
+    """Every date phrase in `text`, in order, overlaps removed (the earlier pattern wins).
+    `month_first` reads "06/25/2012" as the Philippines and the United States write it."""
     hits: list[Found] = []
     taken: list[tuple[int, int]] = []
     for name, rx in PATTERNS:
         for m in rx.finditer(text):
             if any(s < m.end() and m.start() < e for s, e in taken):
                 continue
-            value = _value(name, m, today)
+            value = _value(name, m, today, month_first)
             if value is not None:
                 taken.append((m.start(), m.end()))
                 before = text[max(0, m.start() - 60) : m.start()]
@@ -267,8 +265,8 @@ def find_phrases(text: str, today: dt.date | None = None) -> Iterator[Found]:
     yield from sorted(hits, key=lambda f: f.start)
 
 
-def _last_cue(window: str, cues: Sequence[str]) -> int:
-    return max((window.rfind(c) for c in cues), default=-1)
+def _last_cue(window: str, cues: re.Pattern[str]) -> int:
+    return max((m.start() for m in cues.finditer(window)), default=-1)
 
 
 def _kind(text: str, f: Found, heading_before: bool) -> DateKind | None:
@@ -276,16 +274,25 @@ def _kind(text: str, f: Found, heading_before: bool) -> DateKind | None:
     after = _fold(text[f.end : f.end + 60].split("\n", 1)[0])
     if f.raw.lower().startswith("a lo"):  # the signature line's words form
         return DateKind.ISSUED
-    issued, gazette = (
-        _last_cue(before, [_fold(c) for c in ISSUED_CUES]),
-        _last_cue(before, [_fold(c) for c in GAZETTE_CUES]),
-    )
+    issued, gazette = _last_cue(before, _ISSUED_RE), _last_cue(before, _GAZETTE_RE)
     if issued >= 0 or gazette >= 0:
         return DateKind.ISSUED if issued > gazette else DateKind.GAZETTE
-    if any(_fold(c) in after for c in GAZETTE_CUES):
+    if _GAZETTE_RE.search(after):
         return DateKind.GAZETTE
+    if _SIGNATURE_AFTER.match(after):
+        return DateKind.ISSUED
     # "RESOLUCIÓN MINISTERIAL N° 0159-2019-JUS\n\nLima, 25 de abril de 2019": the norm's own date
     return DateKind.ISSUED if f.dateline and heading_before else None
+
+
+# What joins a citation to its date: ", de", " du", " of", ", dated".
+_CITATION_JOIN = re.compile(r",?\s{1,2}(?:de|du|del|of|dated|de fecha)\s{1,2}", re.I)
+_JOIN_CHARS = 16
+_ISSUED_RE = _cue_pattern(ISSUED_CUES)
+_GAZETTE_RE = _cue_pattern(GAZETTE_CUES)
+# Brazil's signature line: "Brasília, 24 de julho de 2019; 198º da Independência e 131º da
+# República." The date before the years of the Independence is the decree's own.
+_SIGNATURE_AFTER = re.compile(r";?\s{0,2}\d{3}[º°o]?\s{1,2}da\s{1,2}independencia")
 
 
 def _is_heading(text: str, n: NormMention) -> bool:
@@ -310,11 +317,29 @@ def _tie(text: str, f: Found, kind: DateKind, norms: Sequence[NormMention]) -> s
     return ""
 
 
+def _cited_with(text: str, f: Found, norms: Sequence[NormMention]) -> str:
+    """The key of the norm whose citation carries the date: inside it (a grammar that reads
+    "Loi n° 2014-388 du 20 juin 2014" whole) or right after it ("Decreto nº 9.937, de 24 de julho
+    de 2019", "Loi n° 2014-388 du 20 juin 2014"): a citation's date is its issue date."""
+    for n in norms:
+        if n.start <= f.start < n.end:
+            return n.key
+        if 0 <= f.start - n.end <= _JOIN_CHARS and _CITATION_JOIN.fullmatch(text[n.end : f.start]):
+            return n.key
+    return ""
+
+
 def classify_phrases(
-    text: str, norms: Sequence[NormMention] = (), today: dt.date | None = None
+    text: str,
+    norms: Sequence[NormMention] = (),
+    today: dt.date | None = None,
+    month_first: bool = False,
 ) -> Iterator[Found]:
     """find_phrases, each with its kind (issued, gazette or None) and the norm it belongs to."""
-    for f in find_phrases(text, today):
+    for f in find_phrases(text, today, month_first):
+        if cited := _cited_with(text, f, norms):
+            yield replace(f, kind=DateKind.ISSUED, norm=cited)
+            continue
         heading_before = any(
             _is_heading(text, n) and 0 <= f.start - n.end <= TIE_BEFORE for n in norms
         )

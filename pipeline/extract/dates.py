@@ -79,6 +79,15 @@ class Bounds:
 
 
 @dataclass(frozen=True)
+class Reading:
+    """How the page writes dates: its language (for dateparser) and whether numeric dates put the
+    month first ("06/25/2012" in the Philippines and the United States)."""
+
+    language: str = ""
+    month_first: bool = False
+
+
+@dataclass(frozen=True)
 class DateResult:
     published: DateMention | None
     dates: tuple[DateMention, ...]
@@ -139,32 +148,35 @@ def _structured(page: Page) -> Iterator[tuple[DateMethod, DateKind, str]]:
             yield DateMethod.JSONLD, DateKind.MODIFIED, value
 
 
-def _visible_dates(page: Page) -> list[DateMention]:
+def _visible_dates(page: Page, reading: Reading) -> list[DateMention]:
     """Dates a reader sees near the top: <time> texts, then phrases at the top of the main text."""
+    order = reading.month_first
     seen = [
         DateMention(f.value, DateKind.PUBLISHED, DateMethod.TIME, f.raw)
         for _stamp, visible in page.times
-        for f in find_phrases(visible)
+        for f in find_phrases(visible, month_first=order)
     ]
     seen += [
         DateMention(f.value, DateKind.PUBLISHED, DateMethod.TEXT, f.raw, f.start, f.end)
-        for f in find_phrases(page.text[:TOP_CHARS])
+        for f in find_phrases(page.text[:TOP_CHARS], month_first=order)
     ]
     # a byline above the article body, which trafilatura leaves out (no span: not in the text)
     seen += [
         DateMention(f.value, DateKind.PUBLISHED, DateMethod.TEXT, f.raw)
-        for f in find_phrases(page.head_text)
+        for f in find_phrases(page.head_text, month_first=order)
     ]
     return seen
 
 
-def _settle_utc(best: DateMention, utc_hour: int | None, page: Page) -> DateMention:
+def _settle_utc(
+    best: DateMention, utc_hour: int | None, page: Page, reading: Reading
+) -> DateMention:
     """A UTC stamp near midnight names the UTC day; the page's visible date, when it is the
     neighbouring day, is the newsroom's own (a Florida daily stamped 02:18Z showed 17 Feb)."""
     if utc_hour is None or UTC_EARLY_HOURS <= utc_hour < UTC_LATE_HOURS:
         return best
     step = dt.timedelta(days=-1 if utc_hour < UTC_EARLY_HOURS else 1)
-    for seen in _visible_dates(page):
+    for seen in _visible_dates(page, reading):
         if seen.value == best.value + step:
             return seen
         if seen.value == best.value:
@@ -172,7 +184,9 @@ def _settle_utc(best: DateMention, utc_hour: int | None, page: Page) -> DateMent
     return best
 
 
-def structured_dates(page: Page, bounds: Bounds) -> tuple[DateMention | None, list[DateMention]]:
+def structured_dates(
+    page: Page, bounds: Bounds, reading: Reading = Reading()
+) -> tuple[DateMention | None, list[DateMention]]:
     """(the best structured publication date, every plausible structured date)."""
     found: list[DateMention] = []
     best: DateMention | None = None
@@ -183,7 +197,7 @@ def structured_dates(page: Page, bounds: Bounds) -> tuple[DateMention | None, li
         mention = DateMention(value, kind, method, raw)
         found.append(mention)
         if best is None and kind is DateKind.PUBLISHED:
-            best = _settle_utc(mention, utc_hour, page)
+            best = _settle_utc(mention, utc_hour, page, reading)
     return best, found
 
 
@@ -219,30 +233,35 @@ def from_url(url: str, bounds: Bounds) -> DateMention | None:
     return None
 
 
-@lru_cache(maxsize=1)
-def _dateparser_settings() -> dict[str, Any]:
-    # Configured once: three languages, never auto-detected (auto-detection is 15× slower and reads
-    # "05/03/2021" as 3 May); day-first as in every Spanish- and Portuguese-speaking source.
+@lru_cache(maxsize=2)
+def _dateparser_settings(month_first: bool) -> dict[str, Any]:
+    # Configured once per order, languages never auto-detected (auto-detection is 15× slower and
+    # reads "05/03/2021" as 3 May); day first unless the country writes the month first.
     return {
-        "DATE_ORDER": "DMY",
+        "DATE_ORDER": "MDY" if month_first else "DMY",
         "PREFER_DATES_FROM": "past",
         "REQUIRE_PARTS": ["day", "month", "year"],
         "RETURN_AS_TIMEZONE_AWARE": False,
     }
 
 
-DATEPARSER_LANGUAGES = ["es", "en", "pt"]
+# The document's own language only: each language dateparser is given costs time on every page,
+# so a Spanish page is searched in Spanish alone. A page of unknown language gets all four.
+DATEPARSER_LANGUAGES = ("es", "en", "pt", "fr")
 
 
-def from_dateparser(text: str, bounds: Bounds) -> DateMention | None:
+def from_dateparser(
+    text: str, bounds: Bounds, language: str = "", month_first: bool = False
+) -> DateMention | None:
     """The last resort: dateparser's search over the top of the text (~120 ms, imported lazily)."""
     if not text.strip():
         return None
     from dateparser.search import search_dates
 
+    languages = [language] if language in DATEPARSER_LANGUAGES else list(DATEPARSER_LANGUAGES)
     try:
         hits = search_dates(
-            text[:TOP_CHARS], languages=DATEPARSER_LANGUAGES, settings=_dateparser_settings()
+            text[:TOP_CHARS], languages=languages, settings=_dateparser_settings(month_first)
         )
     except (ValueError, TypeError, OverflowError, RecursionError):
         return None
@@ -268,28 +287,33 @@ def _text_published(
     return None
 
 
-def _head_published(page: Page, bounds: Bounds) -> DateMention | None:
+def _head_published(page: Page, bounds: Bounds, reading: Reading) -> DateMention | None:
     """The first date a reader sees on the page (a byline above the body, which trafilatura drops;
     the main text's first date is often the story's, "6 de marzo de 2002"). After htmldate, which
     knows the site headers that show today's date."""
-    for f in find_phrases(page.head_text):
+    for f in find_phrases(page.head_text, month_first=reading.month_first):
         if bounds.ok(f.value):
             return DateMention(f.value, DateKind.PUBLISHED, DateMethod.TEXT, f.raw)
     return None
 
 
 def _published(
-    page: Page, url: str, found: Sequence[Found], bounds: Bounds, best: DateMention | None
+    page: Page,
+    url: str,
+    found: Sequence[Found],
+    bounds: Bounds,
+    best: DateMention | None,
+    reading: Reading,
 ) -> DateMention | None:
     steps: tuple[Callable[[], DateMention | None], ...] = (
         lambda: best,
         lambda: from_htmldate(page, bounds, extensive=False),
         lambda: _text_published(found, bounds, dateline_only=True),
         lambda: from_htmldate(page, bounds, extensive=True),
-        lambda: _head_published(page, bounds),
+        lambda: _head_published(page, bounds, reading),
         lambda: _text_published(found, bounds, dateline_only=False),
         lambda: from_url(url, bounds),
-        lambda: from_dateparser(page.text, bounds),
+        lambda: from_dateparser(page.text, bounds, reading.language, reading.month_first),
     )
     for step in steps:
         if (hit := step()) is not None:
@@ -305,12 +329,13 @@ def find_dates(
     fetched_at: dt.datetime | None = None,
     norms: Sequence[NormMention] = (),
     earliest: dt.date | None = None,
+    reading: Reading = Reading(),
 ) -> DateResult:
     """The document's publication date (None when nothing plausible) and all dates of known kind."""
     bounds = bounds_for(fetched_at, earliest)
-    best, found_structured = structured_dates(page, bounds)
+    best, found_structured = structured_dates(page, bounds, reading)
     today = (fetched_at or dt.datetime.now(dt.UTC)).date()
-    found = list(datephrases.classify_phrases(page.text, norms, today))
+    found = list(datephrases.classify_phrases(page.text, norms, today, reading.month_first))
     norm_dates = [
         DateMention(f.value, f.kind, DateMethod.TEXT, f.raw, f.start, f.end, f.norm)
         for f in found
@@ -319,6 +344,6 @@ def find_dates(
     if listed is not None and bounds.ok(listed):
         published: DateMention | None = DateMention(listed, DateKind.PUBLISHED, DateMethod.LISTING)
     else:
-        published = _published(page, url, found, bounds, best)
+        published = _published(page, url, found, bounds, best, reading)
     everything = ([published] if published else []) + found_structured + norm_dates
     return DateResult(published, tuple(dict.fromkeys(everything)))

@@ -1,9 +1,11 @@
-"""Extract stage verb: fetched bytes → `Extraction` (title, language, main text, publication date
-and per-norm dates, norm mentions and relations, summary, page class).
+"""Extract stage verb: fetched bytes → `Extraction` (title, language, the document's country and
+how it was told, main text, publication date and per-norm dates, norm mentions and relations,
+summary, page class).
 
-Wires the pure extractors together: text.py reads the bytes once, norms.py finds the norms in the
-main text, dates.py, language.py and summary.py use both. No I/O beyond a PDF child process; no
-httpx, no store.
+Wires the pure extractors together: text.py reads the bytes once, language.py and origin.py say
+in which language and for which country the text is read, norms.py finds the norms in the main
+text with that country's grammar, dates.py and summary.py use both. No I/O beyond a PDF child
+process; no httpx, no store.
 """
 
 from __future__ import annotations
@@ -12,12 +14,22 @@ import datetime as dt
 import re
 from dataclasses import replace
 
-from pipeline.extract.dates import find_dates
+from pipeline.extract.countries import month_first
+from pipeline.extract.dates import Reading, find_dates
 from pipeline.extract.language import detect_language
-from pipeline.extract.norms import find_norms, find_relations
+from pipeline.extract.norms import find_relations
+from pipeline.extract.origin import tell_country
+from pipeline.extract.reading import read_norms
 from pipeline.extract.summary import summarize
 from pipeline.extract.text import read_document
-from pipeline.models import Extraction, Link, NormMention, Relation
+from pipeline.models import (
+    CountryMethod,
+    DocumentCountry,
+    Extraction,
+    Link,
+    NormMention,
+    Relation,
+)
 
 # Bump whenever the output for the same bytes can change: extractions are keyed by
 # (document, extractor version), so a bump makes `pipeline extract` redo old documents.
@@ -27,9 +39,19 @@ TITLE_WINDOW = 300
 _SPACE = re.compile(r"\s+")
 
 
-def _norms(text: str, country: str) -> tuple[tuple[NormMention, ...], tuple[Relation, ...]]:
-    norms = find_norms(text, country=country)
+def _norms(
+    text: str, country: DocumentCountry, language: str
+) -> tuple[tuple[NormMention, ...], tuple[Relation, ...]]:
+    norms = read_norms(text, country, language)
     return tuple(norms), tuple(find_relations(text, norms))
+
+
+def _known(country: str | DocumentCountry) -> DocumentCountry | None:
+    """What the caller knows: a DocumentCountry as it is, a bare code as given by hand."""
+    if isinstance(country, DocumentCountry):
+        return country if country.known else None
+    code = country.strip().upper()
+    return DocumentCountry(code, CountryMethod.GIVEN, "given") if code else None
 
 
 def _with_title(title: str, text: str) -> str:
@@ -51,12 +73,14 @@ def extract_document(
     content_type: str = "",
     listed: Link | None = None,
     fetched_at: dt.datetime | None = None,
-    country: str = "PE",
+    country: str | DocumentCountry = "",
     earliest: dt.date | None = None,
 ) -> Extraction:
     """Everything editors need from one document. Raises ExtractError only for unreadable bytes
     (binary junk, a broken PDF); bot walls and 404 pages come back with page_class set.
-    `earliest` is the source's window: an earlier date is not taken as the publication date."""
+    `country` is what the caller knows (given or the source's); without it the page's host and
+    text tell it, or it stays undetermined. `earliest` is the source's window: an earlier date is
+    not taken as the publication date."""
     page = read_document(body, url=url, content_type=content_type)
     title = page.title or (listed.listed_title if listed else "")
     if page.page_class != "ok":
@@ -79,7 +103,9 @@ def extract_document(
     text = _with_title(title, page.text)
     if text != page.text:
         page = replace(page, text=text)
-    norms, relations = _norms(text, country)
+    language = detect_language(page.text or title, page.lang)
+    where = tell_country(url, title, text, _known(country))
+    norms, relations = _norms(text, where, language)
     found = find_dates(
         page,
         url=url,
@@ -87,11 +113,12 @@ def extract_document(
         fetched_at=fetched_at,
         norms=norms,
         earliest=earliest,
+        reading=Reading(language, month_first(where.code, language)),
     )
     return Extraction(
         url=url,
         title=title,
-        language=detect_language(page.text or title, page.lang),
+        language=language,
         text=text,
         published=found.published,
         dates=found.dates,
@@ -103,4 +130,5 @@ def extract_document(
         extractor_version=EXTRACTOR_VERSION,
         charset=page.charset,
         charset_method=page.charset_method,
+        country=where,
     )

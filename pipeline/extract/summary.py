@@ -69,6 +69,22 @@ BOILERPLATE = (
     "iniciar sesión",
     "regístrate",
     "sign in",  # account walls
+    # Portuguese and French furniture (Brazilian and Ivorian press, gov.br, gouv.ci)
+    "leia mais",
+    "saiba mais",
+    "veja também",
+    "compartilhe",
+    "inscreva-se",
+    "política de privacidade",
+    "todos os direitos reservados",
+    "à lire aussi",
+    "voir aussi",
+    "en savoir plus",
+    "partager sur",
+    "abonnez-vous",
+    "politique de confidentialité",
+    "tous droits réservés",
+    "see also",
 )
 # What a norm does, in the languages the observatory reads. Present-tense and participle forms:
 # gazette summaries say "Decreto Supremo que crea", news say "aprobó" / "fue aprobado".
@@ -77,53 +93,48 @@ ACTION = re.compile(
     r"|deroga|derogó|derogado|reglamenta|reglamentó|establece|estableció|dispone|dispuso|declara"
     r"|amplía|amplió|prorroga|protege|regula|creates?|created|approves?|approved|amends?|amended"
     r"|modifies|modified|repeals?|repealed|regulates?|establishe[sd]|cria|criou|aprova|aprovou"
-    r"|altera|alterou|revoga|revogou|institui|crée|approuve|modifie|abroge"
+    r"|altera|alterou|revoga|revogou|institui|instituiu|instituído|instituída|regulamenta"
+    r"|regulamentou|dispõe|criado|criada|aprovado|aprovada|alterado|revogado|sancionou"
+    r"|crée|créé|créée|approuve|approuvé|modifie|modifié|abroge|abrogé|institue|adopte|adopté"
+    r"|adoptée|promulgue|promulgué|portant|adopts?|adopted|enacts?|enacted"
     # the gazette's imperative forms in article 1: "Créase el Mecanismo", "Apruébase el Protocolo"
     r"|créase|apruébase|modifícase|derógase|declárase)\b",
     re.I,
 )
-# Sentence ends: . ! ? (and the same followed by a closing quote) before a capital, quote or
-# opening mark. Abbreviations are re-joined below.
-_SPLIT = re.compile(r"(?<=[.!?])[\"”»)]?\s+(?=[\"“«¿¡(]?[A-ZÁÉÍÓÚÑÀÂÇÉÈÊ0-9])")
-# Words ending in "." that do not end a sentence: "N°. 004", "Art. 2", "Dr. Pérez", "D.S. 004".
+# A sentence may end at . ! ? (maybe followed by a closing quote or bracket) and white space; it
+# does end there only when what follows opens a sentence and what precedes is no abbreviation.
+_END = re.compile(r"[.!?][\"”»)]?\s+")
+# What may stand before a sentence's first letter: an opening quote, mark or bracket.
+_OPENERS = "\"“«¿¡('"
+# Words ending in "." that do not end a sentence, in the four languages the observatory reads:
+# number markers ("N°. 004", "nº. 9.937", "No. 34-2015"), article references ("Art. 2", "arts.
+# 17 y 21"), titles before names ("Dr.", "Sr.", "Mr.", "Lic.", "Me." for Maître), norm types
+# abbreviated in citations ("Dto. 361/19" in Argentina, "Res.", "Dec."). Compared lower case.
 ABBREVIATIONS = frozenset(
-    [
-        "n",
-        "nº",
-        "n°",
-        "no",
-        "nro",
-        "núm",
-        "num",
-        "art",
-        "arts",
-        "inc",
-        "dr",
-        "dra",
-        "sr",
-        "sra",
-        "srta",
-        "lic",
-        "ing",
-        "av",
-        "mr",
-        "mrs",
-        "ms",
-        "st",
-        "jr",
-        "etc",
-        "ee.uu",
-        "eeuu",
-        "d.s",
-        "r.m",
-        "r.s",
-        "s.a",
+    {
+        # number markers
+        "n", "nº", "n°", "n.º", "n.°", "no", "nos", "nro", "nros", "núm", "num", "número",
+        # articles, clauses, pages
+        "art", "arts", "inc", "incs", "lit", "párr", "par", "al", "cap", "p", "pp", "pág",
+        "págs", "fl", "fls", "cf", "vol", "ed", "etc", "vs", "op", "cit", "ibid",
+        # titles and forms of address (es, pt, fr, en)
+        "dr", "dra", "drs", "sr", "sra", "srta", "sres", "lic", "licda", "ing", "abg", "arq",
+        "prof", "profa", "gral", "gen", "cnel", "exmo", "exma", "mr", "mrs", "ms", "messrs", "me",
+        "mme", "mlle", "mm", "st", "jr", "sen", "rep", "hon", "gov", "pres", "dep", "dip",
+        # norm types abbreviated in citations
+        "dto", "dec", "decr", "res", "resol", "ord", "exp", "of", "reg",
+        # places and companies
+        "av", "avda", "co", "cia", "ltda", "ee.uu", "eeuu", "d.s", "r.m", "r.s", "s.a",
         "p.ej",
-        "vs",
-        "pág",
-        "pp",
-    ]
-)
+    }
+)  # fmt: skip
+# A dotted abbreviation ("D.O.", "D.Leg.", "EE.UU.", "R.M."): letters and dots, no vowel-led word.
+_DOTTED = re.compile(r"(?:[^\W\d_]{1,4}\.)+[^\W\d_]{1,4}")
+# Before a number, a short word ending in "." is a type or marker ("Dto. 361/19", "Ley. 2019" is
+# never written): a sentence opening with a number needs a longer word before it.
+SHORT_BEFORE_NUMBER = 5
+# How far back the word before a full stop is looked for: longer than any abbreviation.
+WORD_WINDOW = 24
 # Score weights: a norm named is the strongest sign the sentence is the one editors want; what it
 # does is next; the lede (first sentences) is the usual place for both.
 W_NORM, W_ACTION, W_LEDE = 3.0, 2.0, 1.0
@@ -138,12 +149,23 @@ HEADLINE_OVERLAP = 0.9
 W_RECITAL = 4.0
 # A gazette sumilla, "Decreto Supremo que crea el Mecanismo ...": the headline that is the snippet
 # on El Peruano pages. Other headlines (news) are not sentences of the document and are skipped.
+# French gazettes title a norm "Loi n° 2014-388 du 20 juin 2014 portant promotion ...".
 SUMILLA = re.compile(
-    r"^(?:Decreto|Resoluci[oó]n|Ley|Ordenanza|Acuerdo|Directiva)\b[^.\n]{0,80}?\bque\s", re.I
+    r"^(?:Decreto|Resoluci[oó]n|Ley|Lei|Ordenanza|Acuerdo|Directiva|Loi|D[ée]cret|Arr[êe]t[ée])\b"
+    r"[^\n]{0,80}?\b(?:que|portant)\s",
+    re.I,
 )
-# Datelines opening a news lede ("Lima, 27 de abril de 2019.- ", "LIMA (EFE).- ") are cut off.
-DATELINE = re.compile(r"^[A-ZÁÉÍÓÚÑ][^,.\n]{1,40}(?:,[^.\n]{1,40}?)?\s?(?:\.-|\.—|-{1,2}|—|–)\s*")
-RECITAL = re.compile(r"^(?:Que,|Que\s|VISTOS?\b|CONSIDERANDO\b|De conformidad)", re.I)
+# Datelines opening a news lede are cut off: "Lima, 27 de abril de 2019.- ", "LIMA (EFE).- ",
+# "Tegucigalpa, M.D.C., 15 de mayo de 2015.- ", "BRASÍLIA - ". The dash follows a full stop or a
+# space, never a digit: "Loi n° 2014-388" and "Decreto Nº 34-2015" open sentences, not datelines.
+DATELINE = re.compile(
+    r"^[A-ZÁÉÍÓÚÑÂÊÔÃÕÇÀÈ][^,\n]{1,40}?(?:,[^,\n]{1,40}?){0,2}(?:\.|\s)(?:-{1,2}|—|–)\s*"
+)
+RECITAL = re.compile(
+    r"^(?:Que,|Que\s|VISTOS?\b|CONSIDERANDO\b|De conformidad|Considérant\b|Vu\s|Sur\s(?:le\s)?"
+    r"rapport\b|Tendo em vista\b|Whereas\b)",
+    re.I,
+)
 
 
 @dataclass(frozen=True)
@@ -160,21 +182,39 @@ def _boilerplate(paragraph: str) -> bool:
     return any(b in low for b in BOILERPLATE)
 
 
+def _ends_sentence(text: str, stop: int, after: int) -> bool:
+    """Whether the mark at text[stop] ends a sentence, given the next word starts at `after`."""
+    following = text[after : after + 2].lstrip(_OPENERS)[:1]
+    if not following or not (following.isupper() or following.isdigit()):
+        return False
+    if text[stop] != ".":
+        return True  # "!" and "?" are never abbreviations
+    before = text[max(0, stop - WORD_WINDOW) : stop].split()
+    low = before[-1].lstrip(_OPENERS).lower() if before else ""
+    if len(low) == 1 or low in ABBREVIATIONS or _DOTTED.fullmatch(low):
+        return False  # "M. Ouattara", "Art. 2", "D.O. 48.294": the citation goes on
+    return not (following.isdigit() and len(low) <= SHORT_BEFORE_NUMBER)
+
+
+def _boundaries(text: str) -> list[int]:
+    """Offsets just after each sentence-ending mark (and its closing quote) in `text`."""
+    return [
+        m.end() - len(m.group().lstrip('.!?"”»)'))
+        for m in _END.finditer(text)
+        if _ends_sentence(text, m.start(), m.end())
+    ]
+
+
 def _split(paragraph: str, offset: int) -> list[tuple[str, int]]:
     pieces: list[tuple[str, int]] = []
     pos = 0
-    for m in _SPLIT.finditer(paragraph):
-        pieces.append((paragraph[pos : m.start()].strip(), offset + pos))
-        pos = m.end()
-    pieces.append((paragraph[pos:].strip(), offset + pos))
-    merged: list[tuple[str, int]] = []
-    for piece, start in pieces:
-        last_word = merged[-1][0].rsplit(None, 1)[-1].rstrip(".").lower() if merged else ""
-        if merged and (last_word in ABBREVIATIONS or len(last_word) == 1):
-            merged[-1] = (f"{merged[-1][0]} {piece}", merged[-1][1])
-        else:
-            merged.append((piece, start))
-    return merged
+    for end in [*_boundaries(paragraph), len(paragraph)]:
+        piece = paragraph[pos:end]
+        lead = len(piece) - len(piece.lstrip())
+        if piece.strip():
+            pieces.append((piece.strip(), offset + pos + lead))
+        pos = end
+    return pieces
 
 
 def sentences(text: str) -> list[Sentence]:
@@ -218,11 +258,15 @@ def cap(text: str, limit: int = MAX_CHARS) -> str:
     text = " ".join(text.split())
     if len(text) <= limit:
         return text
+    # A sentence end found by the splitter's rules, so "Decreto nº 9.937" is never cut at "9.".
+    ends = [end for end in _boundaries(text) if end <= limit]
+    if ends and ends[-1] >= limit // 2:
+        return text[: ends[-1]]
     head = text[:limit]
-    for marks in (".!?", ";:", ","):
+    for marks in (";:", ","):
         cut = max(head.rfind(m) for m in marks)
         if cut >= limit // 2:
-            return head[: cut + 1] if marks == ".!?" else head[:cut] + "…"
+            return head[:cut] + "…"
     return head.rsplit(" ", 1)[0] + "…"
 
 

@@ -27,12 +27,19 @@ W_PARTIAL_BODY = 0.55
 W_NEAR_MISS = 0.4
 W_ALIAS_TITLE = 0.7
 W_ALIAS_BODY = 0.5
+# The entry's own title, matched whole (its country prefix removed): editors write it in English
+# to describe the policy, so it is a name less surely than an alias copied from the gazette.
+W_ENTRY_TITLE_TITLE = 0.6
+W_ENTRY_TITLE_BODY = 0.4
+# A page of the very day a law cited by name was published that carries that name: most likely the
+# gazette's publication of the law itself. Strong, but a name is never auto-accepted.
+W_NAMED_ON_ITS_DATE = 0.8
 W_PHRASE_TITLE = 0.45
 W_AMENDMENT = 0.8
 # A document published before the norm it cites existed is not reporting on that norm (a
 # republished page, a wrong date, or another norm with a similar number): its weight shrinks.
 ANACHRONISM_FACTOR = 0.5
-# A policy of another country than the document's source: the alias may be a common phrase.
+# A policy of another country than the document's: its evidence counts half (countryrule.py).
 OTHER_COUNTRY_FACTOR = 0.5
 
 

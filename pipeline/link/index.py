@@ -7,6 +7,7 @@ with documents × policies.
 
 from __future__ import annotations
 
+import datetime as dt
 import itertools
 import re
 import unicodedata
@@ -17,6 +18,7 @@ from typing import Protocol
 
 from ..extract.norms import display_for_key, parse_key
 from ..models import Policy, norm_key
+from .names import Name, names_of
 
 # Aliases are found by their first words, so a document is scanned once whatever the number of
 # aliases; three words are rare enough to make false hits cheap to check.
@@ -41,8 +43,10 @@ class KnownNorm:
 @dataclass(frozen=True)
 class AliasHit:
     policy_id: str
-    alias: str
+    alias: str  # the name as the entry writes it, without its date
     start: int  # offset in the folded text's word list, 0 = first word
+    title: bool = False  # the entry's own title, not one of its aliases
+    dated: dt.date | None = None  # the law's date written with the alias ("…, DOF: 25/06/2012")
 
 
 @dataclass(frozen=True)
@@ -83,10 +87,15 @@ GENERIC_WORDS = frozenset(
         "de", "del", "la", "las", "el", "los", "y", "e", "en", "para", "por", "a", "al", "con",
         "que", "o", "u", "su", "sus", "un", "una", "the", "of", "and", "for", "to", "in", "on",
         "an", "its",
-        # the observatory's own subject, shared by every policy and most documents
+        # Portuguese and French function words
+        "da", "das", "do", "dos", "no", "na", "nos", "nas", "pelo", "pela", "ao", "aos", "um",
+        "uma", "des", "du", "le", "les", "l", "d", "et", "pour", "par", "au", "aux", "sur",
+        # the observatory's own subject, shared by every policy and most documents, in the four
+        # languages
         "derechos", "derecho", "humanos", "human", "rights", "right", "personas", "persona",
         "defensoras", "defensores", "defensora", "defensor", "defenders", "defender",
-        "proteccion", "protection", "peru", "republica",
+        "proteccion", "protection", "peru", "republica", "direitos", "humanas", "pessoas",
+        "protecao", "droits", "homme", "defenseurs", "defenseur", "defenseures",
     }
 )  # fmt: skip
 
@@ -104,7 +113,7 @@ class PolicyIndex:
         self._by_number: dict[tuple[str, str, str], list[KnownNorm]] = defaultdict(list)
         self._by_type_year: dict[tuple[str, str, str], list[KnownNorm]] = defaultdict(list)
         self._phrases: dict[tuple[str, str], list[tuple[str, str]]] = defaultdict(list)
-        self._aliases: dict[tuple[str, ...], list[tuple[str, tuple[str, ...], str]]] = defaultdict(
+        self._aliases: dict[tuple[str, ...], list[tuple[str, tuple[str, ...], Name]]] = defaultdict(
             list
         )
         self._alias_starts: set[str] = set()  # first words of aliases: where a scan may stop
@@ -122,13 +131,13 @@ class PolicyIndex:
             self._by_key[full].append(known)
             self._by_number[(country, number, year)].append(known)
             self._by_type_year[(country, type_, year)].append(known)
-        for name in (policy.title, *policy.aliases):
-            tokens = tuple(words(name))
-            if len(tokens) >= ALIAS_PREFIX_WORDS:
+        for name in names_of(policy):
+            tokens = tuple(words(name.text))
+            if len(tokens) >= ALIAS_PREFIX_WORDS and (not name.title or _distinctive(tokens)):
                 self._aliases[tokens[:ALIAS_PREFIX_WORDS]].append((policy.id, tokens, name))
                 self._alias_starts.add(tokens[0])
             for pair in _content_pairs(tokens):
-                self._phrases[pair].append((policy.id, name))
+                self._phrases[pair].append((policy.id, name.text))
 
     def by_key(self, key: str) -> Sequence[KnownNorm]:
         return self._by_key.get(key, ())
@@ -159,13 +168,26 @@ class PolicyIndex:
             prefix = tuple(tokens[i : i + ALIAS_PREFIX_WORDS])
             for policy_id, alias_tokens, name in self._aliases.get(prefix, ()):
                 if tuple(tokens[i : i + len(alias_tokens)]) == alias_tokens:
-                    yield AliasHit(policy_id, name, i)
+                    yield AliasHit(policy_id, name.text, i, name.title, name.dated)
 
     def policy(self, policy_id: str) -> Policy:
         return self._policies[policy_id]
 
     def __len__(self) -> int:
         return len(self._policies)
+
+
+# An entry's title names its policy only when it says enough: "Peru: protection of environmental
+# defenders" is a description any article could share; "Intersectoral Mechanism for the
+# Protection of Human Rights Defenders" and "Law for the Protection of Human Rights Defenders,
+# Journalists, Social Communicators and Justice Operators" are names.
+MIN_TITLE_WORDS = 5
+MIN_TITLE_CONTENT_WORDS = 2
+
+
+def _distinctive(tokens: Sequence[str]) -> bool:
+    content = sum(t not in GENERIC_WORDS for t in tokens)
+    return len(tokens) >= MIN_TITLE_WORDS and content >= MIN_TITLE_CONTENT_WORDS
 
 
 def _content_pairs(tokens: Sequence[str]) -> Iterator[tuple[str, str]]:

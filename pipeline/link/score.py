@@ -8,17 +8,21 @@ Weights and what they mean live in evidence.py.
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import re
 
 from ..config import LinkSettings
-from ..extract.norms import find_norms
-from ..models import Extraction, Match, MatchStatus, NormMention
+from ..extract.reading import read_norms
+from ..models import DateKind, Extraction, Match, MatchStatus, NormMention
+from .countryrule import apply_country_rule
 from .evidence import (
-    OTHER_COUNTRY_FACTOR,
     W_ALIAS_BODY,
     W_ALIAS_TITLE,
     W_AMENDMENT,
+    W_ENTRY_TITLE_BODY,
+    W_ENTRY_TITLE_TITLE,
+    W_NAMED_ON_ITS_DATE,
     W_PHRASE_TITLE,
     Board,
     Context,
@@ -32,23 +36,25 @@ MAX_SCORE = 0.99
 
 
 def score_document(
-    extraction: Extraction, lookup: PolicyLookup, settings: LinkSettings, country: str
+    extraction: Extraction, lookup: PolicyLookup, settings: LinkSettings
 ) -> list[Match]:
-    """Propose matches (document_id 0: the caller knows the document) for one extraction."""
+    """Propose matches (document_id 0: the caller knows the document) for one extraction.
+    The document's country is the extraction's (told with its provenance by the extract stage)."""
     if extraction.page_class != "ok":
         return []
     board = new_board()
-    placed = _placed(extraction, settings, country)
+    placed = _placed(extraction, settings)
     ctx = Context(
         distinct_norms=len({m.key for m in extraction.norms}),
         published_year=extraction.published.value.year if extraction.published else None,
-        country=country.upper(),
+        country=extraction.country.code,
         cited=frozenset(m.key for m, _ in placed),
     )
     for mention, where in placed:
         norm_evidence(mention, where, ctx, lookup, board)
-    _alias_evidence(extraction, ctx, lookup, board)
+    _alias_evidence(extraction, lookup, board)
     _relation_evidence(extraction, lookup, board)
+    apply_country_rule(board, lookup, extraction.country)
     return _decide(board, settings)
 
 
@@ -86,9 +92,7 @@ def _after_title(text: str, title: str) -> int:
     return pos
 
 
-def _placed(
-    extraction: Extraction, settings: LinkSettings, country: str
-) -> list[tuple[NormMention, str]]:
+def _placed(extraction: Extraction, settings: LinkSettings) -> list[tuple[NormMention, str]]:
     """Each norm mention with where it stands. When the text opens with the title (extract heads
     it so), the title's mentions are the text's own first ones and count once, as "title";
     otherwise the title is read on its own."""
@@ -97,45 +101,49 @@ def _placed(
     end = lead_end(text, title_end, settings)
     placed: list[tuple[NormMention, str]] = []
     if not title_end and extraction.title:
-        placed = [(m, "title") for m in find_norms(extraction.title, country)]
+        found = read_norms(extraction.title, extraction.country, extraction.language)
+        placed = [(m, "title") for m in found]
     for m in extraction.norms:
         placed.append((m, "title" if m.start < title_end else "lead" if m.start < end else "body"))
     return placed
 
 
-def _alias_evidence(
-    extraction: Extraction, ctx: Context, lookup: PolicyLookup, board: Board
-) -> None:
+def _alias_evidence(extraction: Extraction, lookup: PolicyLookup, board: Board) -> None:
+    dates = _page_dates(extraction)
     for where, text in (("title", extraction.title), ("body", extraction.text)):
         for hit in lookup.find_aliases(text):
-            weight = W_ALIAS_TITLE if where == "title" else W_ALIAS_BODY
-            reason = f"{where} names the policy: '{hit.alias}'"
-            _add_named(board, lookup, ctx, hit.policy_id, weight, reason, f"alias:{hit.alias}")
+            ev = board[hit.policy_id]
+            if hit.title:
+                weight = W_ENTRY_TITLE_TITLE if where == "title" else W_ENTRY_TITLE_BODY
+                reason = (
+                    f"{where} names the entry's title '{hit.alias}' (an editor's wording,"
+                    " weaker than an official name)"
+                )
+            else:
+                weight = W_ALIAS_TITLE if where == "title" else W_ALIAS_BODY
+                reason = f"{where} names the policy: '{hit.alias}'"
+            ev.add(weight, reason, f"alias:{hit.alias}", "alias")
+            if hit.dated is not None and hit.dated in dates:
+                reason = (
+                    f"a page of {hit.dated.isoformat()}, the day '{hit.alias}' was published,"
+                    " names it"
+                )
+                ev.add(W_NAMED_ON_ITS_DATE, reason, f"dated:{hit.alias}", "alias")
     for phrase in lookup.shared_phrases(extraction.title):
         if f"alias:{phrase.alias}" in board[phrase.policy_id].facts:
             continue  # the whole name is already there; the phrase adds nothing
         reason = f"title shares '{phrase.phrase}' with the policy's name '{phrase.alias}'"
         fact = f"phrase:{phrase.phrase}"
-        _add_named(board, lookup, ctx, phrase.policy_id, W_PHRASE_TITLE, reason, fact)
+        board[phrase.policy_id].add(W_PHRASE_TITLE, reason, fact, "alias")
 
 
-def _add_named(
-    board: Board,
-    lookup: PolicyLookup,
-    ctx: Context,
-    policy_id: str,
-    weight: float,
-    reason: str,
-    fact: str,
-) -> None:
-    policy_country = lookup.policy(policy_id).country
-    if policy_country != ctx.country:
-        weight *= OTHER_COUNTRY_FACTOR
-        reason += (
-            f"; but the document comes from a {ctx.country} source"
-            f" and the policy is {policy_country}"
-        )
-    board[policy_id].add(weight, reason, fact, "alias")
+def _page_dates(extraction: Extraction) -> set[dt.date]:
+    """The page's own dates: its publication date and the gazette dates it prints ("DOF:
+    25/06/2012" heading the law's text)."""
+    found = {d.value for d in extraction.dates if d.kind is DateKind.GAZETTE}
+    if extraction.published is not None:
+        found.add(extraction.published.value)
+    return found
 
 
 def _relation_evidence(extraction: Extraction, lookup: PolicyLookup, board: Board) -> None:

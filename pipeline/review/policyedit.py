@@ -9,9 +9,9 @@ from collections.abc import Callable, Sequence
 from dataclasses import asdict
 
 from ..errors import InputError
-from ..extract.norms import display_for_key, find_norms
+from ..extract.norms import display_for_key
 from ..models import Policy
-from ..policies import parse_policy
+from ..policies import parse_policy, read_norm
 from ..store.decisions import Database
 from ..store.policies import import_policies, load_policies
 
@@ -26,19 +26,10 @@ def lines(text: str) -> list[str]:
 
 
 def norm_keys(entries: Sequence[str], country: str) -> list[str]:
-    """Keys as typed (DS|4|2021|JUS) or a norm as printed ("Decreto Supremo N° 004-2021-JUS")."""
-    keys = []
-    for entry in entries:
-        if "|" in entry:
-            keys.append(entry)
-            continue
-        found = find_norms(entry, country)
-        if len(found) != 1:
-            raise InputError(
-                f"cannot read one norm in {entry!r}: write it as TYPE|number|year|ISSUER"
-            )
-        keys.append(found[0].key)
-    return keys
+    """Keys as typed (DS|4|2021|JUS) or norms as printed ("Decreto Supremo N° 004-2021-JUS"),
+    read exactly as an import file's (policies.read_norm): an error names the line."""
+    return [read_norm(entry, country, f"cannot read one norm in line {i}") for i, entry in
+            enumerate(entries, 1)]  # fmt: skip
 
 
 def edit_policy(

@@ -13,6 +13,7 @@ from .documents import (
     has_extraction,
     listed_urls,
     save_extraction,
+    set_country,
     store_version,
     version_of,
 )
@@ -57,6 +58,7 @@ __all__ = [
     "save_extraction",
     "save_matches",
     "save_proposals",
+    "set_country",
     "start_run",
     "store_version",
     "table_counts",

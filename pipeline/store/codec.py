@@ -8,9 +8,11 @@ from collections.abc import Mapping
 from typing import Any
 
 from ..models import (
+    CountryMethod,
     DateKind,
     DateMention,
     DateMethod,
+    DocumentCountry,
     Extraction,
     NormMention,
     Relation,
@@ -31,6 +33,7 @@ def norm_to_json(m: NormMention) -> dict[str, Any]:
         "end": m.end,
         "country": m.country,
         "flags": sorted(m.flags),
+        "date": m.date,
     }
 
 
@@ -46,6 +49,7 @@ def norm_from_json(d: Mapping[str, Any]) -> NormMention:
         display=d["display"],
         country=d["country"],
         flags=frozenset(d.get("flags", ())),
+        date=d.get("date", ""),
     )
 
 
@@ -84,9 +88,22 @@ def relation_from_json(d: Mapping[str, Any]) -> Relation:
     )
 
 
+def country_to_json(c: DocumentCountry) -> dict[str, str]:
+    return {"code": c.code, "method": c.method.value, "detail": c.detail}
+
+
+def country_from_json(d: Mapping[str, Any] | None) -> DocumentCountry:
+    """An extraction stored before countries had a provenance has none: undetermined here, and
+    the store fills in what its document row recorded."""
+    if not d:
+        return DocumentCountry()
+    return DocumentCountry(d["code"], CountryMethod(d["method"]), d.get("detail", ""))
+
+
 def extraction_data(e: Extraction) -> str:
     return json.dumps(
         {
+            "country": country_to_json(e.country),
             "published": date_to_json(e.published) if e.published else None,
             "dates": [date_to_json(d) for d in e.dates],
             "norms": [norm_to_json(m) for m in e.norms],
@@ -114,6 +131,7 @@ def extraction_from_row(row: Mapping[str, Any], url: str) -> Extraction:
         extractor_version=row["extractor_version"],
         charset=_optional(row, "charset"),
         charset_method=_optional(row, "charset_method"),
+        country=country_from_json(data.get("country")),
     )
 
 

@@ -17,7 +17,7 @@ from typing import Any
 import sqlite_utils
 
 from ..errors import InputError, StoreError
-from ..models import Extraction
+from ..models import NOT_KNOWN, CountryMethod, DocumentCountry, Extraction
 from .codec import extraction_from_row
 from .db import now, transaction
 
@@ -124,6 +124,7 @@ class MatchDetail:
     archive_ref: str
     extraction: Extraction | None
     history: tuple[DecisionRow, ...] = field(default=())
+    country: DocumentCountry = NOT_KNOWN  # the document's, with how it was told
 
     @property
     def last_decision(self) -> DecisionRow | None:
@@ -256,7 +257,8 @@ def load_match(db: sqlite_utils.Database, match_id: int) -> MatchDetail | None:
     """One match with its document, current extraction and whole decision history."""
     sql = (
         "SELECT m.*, d.url, d.source_id, d.source_name AS doc_source_name, d.listed_title,"
-        " d.listed_date, v.id AS version_id, v.archive_ref, e.title, e.language, e.text,"
+        " d.listed_date, d.country AS doc_country, d.country_method, d.country_detail,"
+        " v.id AS version_id, v.archive_ref, e.title, e.language, e.text,"
         " e.summary, e.description, e.page_class, e.extractor_version, e.data"
         f" {_FROM} WHERE m.id = ?"
     )
@@ -289,6 +291,9 @@ def load_match(db: sqlite_utils.Database, match_id: int) -> MatchDetail | None:
         archive_ref=r["archive_ref"] or "",
         extraction=extraction,
         history=tuple(history(db, match_id=match_id)),
+        country=DocumentCountry(
+            r["doc_country"], CountryMethod(r["country_method"]), r["country_detail"]
+        ),
     )
 
 

@@ -8,11 +8,11 @@ import hashlib
 import json
 import sqlite3
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import sqlite_utils
 
-from ..models import Extraction, Fetched, Link
+from ..models import NOT_KNOWN, CountryMethod, DocumentCountry, Extraction, Fetched, Link
 from .codec import extraction_data, extraction_from_row
 from .db import now, transaction
 
@@ -25,13 +25,18 @@ class StoredVersion:
 
 
 def ensure_document(
-    db: sqlite_utils.Database, link: Link, country: str, source_name: str = ""
+    db: sqlite_utils.Database,
+    link: Link,
+    country: DocumentCountry = NOT_KNOWN,
+    source_name: str = "",
 ) -> int:
-    """The document row for a URL, created on first sight; listing facts fill only blanks."""
+    """The document row for a URL, created on first sight; listing facts fill only blanks. Its
+    country is what the caller knows; the extraction's reading replaces it (set_country)."""
     with transaction(db) as conn:
         conn.execute(
-            "INSERT INTO documents (url, source_id, source_name, country, listed_title,"
-            " listed_date, listed_extra, first_seen) VALUES (?, ?, ?, ?, ?, ?, ?, ?)"
+            "INSERT INTO documents (url, source_id, source_name, country, country_method,"
+            " country_detail, listed_title, listed_date, listed_extra, first_seen)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
             " ON CONFLICT (url) DO UPDATE"
             " SET listed_title = CASE WHEN listed_title = '' THEN excluded.listed_title"
             " ELSE listed_title END, listed_date = COALESCE(listed_date, excluded.listed_date),"
@@ -42,7 +47,9 @@ def ensure_document(
                 link.url,
                 link.source_id,
                 source_name or link.source_name,
-                country,
+                country.code,
+                country.method.value,
+                country.detail,
                 link.listed_title,
                 link.listed_date.isoformat() if link.listed_date else None,
                 json.dumps(dict(link.extra), ensure_ascii=False, sort_keys=True),
@@ -87,6 +94,15 @@ def store_version(
             (fetched.headers.get("etag"), fetched.headers.get("last-modified"), now(), document_id),
         )
     return StoredVersion(document_id, int(version_id), is_new)
+
+
+def set_country(db: sqlite_utils.Database, document_id: int, country: DocumentCountry) -> None:
+    """Record the country the document's latest extraction was read for, and how it was told."""
+    with transaction(db) as conn:
+        conn.execute(
+            "UPDATE documents SET country = ?, country_method = ?, country_detail = ? WHERE id = ?",
+            (country.code, country.method.value, country.detail, document_id),
+        )
 
 
 def touch_document(db: sqlite_utils.Database, document_id: int, fetched: Fetched) -> None:
@@ -209,7 +225,7 @@ def save_extraction(db: sqlite_utils.Database, version_id: int, extraction: Extr
 
 
 _CURRENT = """
-    SELECT d.id AS document_id, d.url, d.country, e.*
+    SELECT d.id AS document_id, d.url, d.country, d.country_method, d.country_detail, e.*
     FROM documents d
     JOIN versions v ON v.id = (SELECT MAX(id) FROM versions WHERE document_id = d.id)
     JOIN extractions e ON e.id = (SELECT MAX(id) FROM extractions WHERE version_id = v.id)
@@ -234,9 +250,13 @@ def current_extractions(
     cursor = db.conn.cursor()
     cursor.row_factory = sqlite3.Row
     for row in cursor.execute(sql + " ORDER BY d.id", args):
-        yield CurrentExtraction(
-            row["document_id"], row["url"], row["country"], extraction_from_row(row, row["url"])
-        )
+        extraction = extraction_from_row(row, row["url"])
+        if not extraction.country.detail:  # stored before extractions recorded their country
+            told = DocumentCountry(
+                row["country"], CountryMethod(row["country_method"]), row["country_detail"]
+            )
+            extraction = replace(extraction, country=told)
+        yield CurrentExtraction(row["document_id"], row["url"], row["country"], extraction)
 
 
 def conditional_headers(db: sqlite_utils.Database, url: str) -> dict[str, str]:
@@ -254,12 +274,14 @@ def conditional_headers(db: sqlite_utils.Database, url: str) -> dict[str, str]:
     return headers
 
 
-def listed_urls(db: sqlite_utils.Database) -> list[tuple[str, str, str]]:
-    """(url, source_name, country) of every source the policies list, in a stable order."""
+def listed_urls(db: sqlite_utils.Database) -> list[tuple[str, str, str, str]]:
+    """(url, source_name, country, policy id) of every source the policies list, in a stable
+    order (a URL two entries list is given once, with the first entry's country)."""
     return [
-        (r[0], r[1], r[2])
+        (r[0], r[1], r[2], r[3])
         for r in db.conn.execute(
-            "SELECT ps.url, ps.source_name, p.country FROM policy_sources ps"
+            # with MIN() in the result, SQLite takes the bare columns from that first row
+            "SELECT ps.url, ps.source_name, p.country, p.id, MIN(ps.rowid) FROM policy_sources ps"
             " JOIN policies p ON p.id = ps.policy_id GROUP BY ps.url ORDER BY MIN(ps.rowid)"
         )
     ]

@@ -5,14 +5,17 @@ formats need (access date, archived copy, link state); the "as of" stamp; and wh
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import sqlite3
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from typing import Any
 from urllib.parse import urlsplit
 
 import sqlite_utils
 
+from ..extract.urnlex import urn_lex
 from ..models import LinkedSource, MatchStatus, PolicyLinks
 from .db import now, transaction
 from .policies import load_policies
@@ -63,6 +66,8 @@ def _linked(row: sqlite3.Row) -> LinkedSource:
     edits = json.loads(row["edits"] or "{}")
     data = json.loads(row["data"]) if row["data"] else {"norms": []}
     norms = tuple(dict.fromkeys(n["key"] for n in data["norms"]))
+    issued = _issue_dates(data)
+    urns = tuple((key, urn) for key in norms if (urn := urn_lex(key, issued.get(key))))
     return LinkedSource(
         url=row["url"],
         source_name=edits.get("source_name") or row["source_name"] or _host(row["url"]),
@@ -75,7 +80,21 @@ def _linked(row: sqlite3.Row) -> LinkedSource:
         score=float(row["score"]),
         reasons=tuple(json.loads(row["reasons"])),
         stale=bool(row["stale"]),
+        norm_urns=urns,
     )
+
+
+def _issue_dates(data: Mapping[str, Any]) -> dict[str, dt.date]:
+    """Each norm's issue date as the document prints it: in its citation ("Decreto nº 9.937, de
+    24 de julho de 2019") or as a dated signature tied to it. A norm given two dates gets none."""
+    seen: dict[str, set[str]] = {}
+    for n in data["norms"]:
+        if n.get("date"):
+            seen.setdefault(n["key"], set()).add(n["date"])
+    for d in data.get("dates", ()):
+        if d.get("kind") == "issued" and d.get("norm"):
+            seen.setdefault(d["norm"], set()).add(d["date"])
+    return {key: dt.date.fromisoformat(next(iter(v))) for key, v in seen.items() if len(v) == 1}
 
 
 def _host(url: str) -> str:

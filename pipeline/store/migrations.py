@@ -242,6 +242,17 @@ MIGRATIONS: tuple[str, ...] = (
     CREATE INDEX login_failures_by_name ON login_failures(name, address, at);
     ALTER TABLE users ADD COLUMN last_login TEXT;
     """,
+    # 9: how a document's country was told (given | source | host | text | undetermined) and in
+    # plain words what told it. Documents stored before were read with `--country` (PE unless
+    # said otherwise) or with their source's country.
+    """
+    ALTER TABLE documents ADD COLUMN country_method TEXT NOT NULL DEFAULT 'undetermined'
+        CHECK (country_method IN ('given', 'source', 'host', 'text', 'undetermined'));
+    ALTER TABLE documents ADD COLUMN country_detail TEXT NOT NULL DEFAULT '';
+    UPDATE documents SET
+        country_method = CASE WHEN source_id IN ('manual', 'replay') THEN 'given' ELSE 'source' END,
+        country_detail = 'recorded before the country''s provenance was kept';
+    """,
 )
 
 

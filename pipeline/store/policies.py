@@ -93,9 +93,17 @@ def _write_policy(
 def _listed_match(conn: sqlite3.Connection, policy: Policy, src: PolicySource) -> None:
     stamp = now()
     conn.execute(
-        "INSERT INTO documents (url, source_id, source_name, country, listed_title, first_seen)"
-        " VALUES (?, 'policy-links', ?, ?, ?, ?) ON CONFLICT (url) DO NOTHING",
-        (src.url, src.source_name, policy.country, src.title, stamp),
+        "INSERT INTO documents (url, source_id, source_name, country, country_method,"
+        " country_detail, listed_title, first_seen) VALUES (?, 'policy-links', ?, ?, 'source', ?,"
+        " ?, ?) ON CONFLICT (url) DO NOTHING",
+        (
+            src.url,
+            src.source_name,
+            policy.country,
+            f"listed by the entry '{policy.id}'",
+            src.title,
+            stamp,
+        ),
     )
     doc_id = conn.execute("SELECT id FROM documents WHERE url = ?", (src.url,)).fetchone()[0]
     conn.execute(
