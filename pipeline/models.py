@@ -127,6 +127,9 @@ class Extraction:
     description: str = ""  # the page's meta description, kept as the summary's fallback
     page_class: str = "ok"  # ok | blocked | not_found | empty: only "ok" documents are linked
     extractor_version: str = ""
+    # The norm an official gazette's listing says this document is (its type and number as the
+    # gazette printed them): the document's own identity, the strongest evidence for the linker.
+    listed_norms: tuple[NormMention, ...] = ()
 
 
 class SourceKind(StrEnum):
@@ -162,6 +165,9 @@ class Link:
     listed_date: dt.date | None = None
     source_name: str = ""
     extra: Mapping[str, str] = field(default_factory=dict)
+    # The response itself, for a link that answers once only (a session-bound PDF): the
+    # platform fetched it during discovery and the run stores it instead of fetching again.
+    fetched: Fetched | None = None
 
 
 @dataclass(frozen=True)

@@ -17,19 +17,79 @@ from pipeline.extract.language import detect_language
 from pipeline.extract.norms import find_norms, find_relations
 from pipeline.extract.summary import summarize
 from pipeline.extract.text import read_document
-from pipeline.models import Extraction, Link, NormMention, Relation
+from pipeline.models import (
+    DateKind,
+    DateMention,
+    DateMethod,
+    Extraction,
+    Link,
+    NormMention,
+    Relation,
+)
 
 # Bump whenever the output for the same bytes can change: extractions are keyed by
 # (document, extractor version), so a bump makes `pipeline extract` redo old documents.
-EXTRACTOR_VERSION = "2"
+EXTRACTOR_VERSION = "3"
+# Flag of a norm read from a gazette's listing rather than from the text.
+LISTED = "listed"
 # How far into the main text a heading may start and still count as "the text has its title".
 TITLE_WINDOW = 300
 _SPACE = re.compile(r"\s+")
 
 
 def _norms(text: str, country: str) -> tuple[tuple[NormMention, ...], tuple[Relation, ...]]:
-    norms = find_norms(text, country=country)
+    try:
+        norms = find_norms(text, country=country)
+    except ValueError:  # a country without a grammar yet: no norms rather than no document
+        return (), ()
     return tuple(norms), tuple(find_relations(text, norms))
+
+
+def listed_norms(listed: Link | None, country: str) -> tuple[NormMention, ...]:
+    """The norm an official gazette's listing says the document is: its type and number as the
+    gazette printed them ("DECRETO SUPREMO", "004-2021-JUS"), read by the country's grammar.
+    The listing is the platform's own index of its norms, so this is the document's identity, not
+    a mention somewhere in it (flagged "listed", with no span in the text)."""
+    extra = listed.extra if listed is not None else {}
+    kind, number, year = (extra.get(k, "") for k in ("type", "number", "year"))
+    if not extra.get("gazette") or not kind or not number:
+        return ()
+    phrase = f"{kind} N° {number}" + (f" de {year}" if year and year not in number else "")
+    try:
+        found = find_norms(phrase, country=country)
+    except ValueError:  # a country without a grammar yet
+        return ()
+    if not found or found[0].start != 0:
+        return ()
+    return (replace(found[0], start=0, end=0, flags=found[0].flags | {LISTED}),)
+
+
+def _gazette_dates(listed: Link | None, norms: tuple[NormMention, ...]) -> tuple[DateMention, ...]:
+    """The gazette's publication date of its own norm, from the listing."""
+    if listed is None or listed.listed_date is None or not norms:
+        return ()
+    return (
+        DateMention(listed.listed_date, DateKind.GAZETTE, DateMethod.LISTING, norm=norms[0].key),
+    )
+
+
+def _title(
+    page_title: str, listed: Link | None, norms: tuple[NormMention, ...], country: str
+) -> str:
+    """The page's title, unless an official gazette listed the page and the title does not name
+    the listed norm (a portal's generic "Dispositivo legal", El Peruano's embedded head naming an
+    unrelated norm, a DOF page titled "DOF - Diario Oficial de la Federación"): then the gazette's
+    own words, the listing's title."""
+    fallback = listed.listed_title if listed is not None else ""
+    if not page_title or not fallback:
+        return page_title or fallback
+    if listed is None or not listed.extra.get("gazette"):
+        return page_title
+    try:
+        named = {m.key for m in find_norms(page_title, country=country)}
+    except ValueError:
+        named = set()
+    return page_title if norms and norms[0].key in named else fallback
 
 
 def _with_title(title: str, text: str) -> str:
@@ -58,7 +118,8 @@ def extract_document(
     (binary junk, a broken PDF); bot walls and 404 pages come back with page_class set.
     `earliest` is the source's window: an earlier date is not taken as the publication date."""
     page = read_document(body, url=url, content_type=content_type)
-    title = page.title or (listed.listed_title if listed else "")
+    gazette = listed_norms(listed, country)
+    title = _title(page.title, listed, gazette, country)
     if page.page_class != "ok":
         return Extraction(
             url=url,
@@ -92,11 +153,12 @@ def extract_document(
         language=detect_language(page.text or title, page.lang),
         text=text,
         published=found.published,
-        dates=found.dates,
+        dates=found.dates + _gazette_dates(listed, gazette),
         norms=norms,
         relations=relations,
         summary=summarize(page.text, norms, page.description, title),
         description=page.description,
         page_class=page.page_class,
         extractor_version=EXTRACTOR_VERSION,
+        listed_norms=gazette,
     )

@@ -43,6 +43,8 @@ def score_document(
         published_year=extraction.published.value.year if extraction.published else None,
         country=country.upper(),
     )
+    for mention in extraction.listed_norms:  # what the gazette's listing says the page is
+        norm_evidence(mention, "gazette", ctx, lookup, board)
     for mention, where in _placed(extraction, settings, country):
         norm_evidence(mention, where, ctx, lookup, board)
     _alias_evidence(extraction, ctx, lookup, board)

@@ -91,6 +91,7 @@ def extraction_data(e: Extraction) -> str:
             "dates": [date_to_json(d) for d in e.dates],
             "norms": [norm_to_json(m) for m in e.norms],
             "relations": [relation_to_json(r) for r in e.relations],
+            "listed_norms": [norm_to_json(m) for m in e.listed_norms],
         },
         ensure_ascii=False,
     )
@@ -112,4 +113,5 @@ def extraction_from_row(row: Mapping[str, Any], url: str) -> Extraction:
         description=row["description"],
         page_class=row["page_class"],
         extractor_version=row["extractor_version"],
+        listed_norms=tuple(norm_from_json(m) for m in data.get("listed_norms", ())),
     )
