@@ -111,6 +111,7 @@ class _PinnedTransport(httpx.BaseTransport):
             request.headers.raw,
             request.stream,
             dict(request.extensions),
+            method=request.method.encode("ascii"),
         )
         return httpx.Response(
             status, headers=headers, stream=_CoreBody(stream), extensions=extensions
