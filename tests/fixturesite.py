@@ -8,8 +8,8 @@ Each folder of tests/fixtures/sources/ has a `urls.json`:
         answers matched on the method, the URL, the form fields and headers listed (others may be
         sent too, except the `absent` fields); `cookie` is a cookie the request must carry; a
         `once` answer is given once only (a single-use link), a 404 after
-    "documents": {file: URL}                    norm pages fetched as documents (extracted by the
-                                                fixture test with the link discovery gave)
+    "documents": {file: URL}                    norm pages fetched as documents (GET; extracted by
+                                                the fixture test with the link discovery gave)
 
 `FixtureClient` answers `get`/`request`/`session` for the fixture test (a request it has no page for
 is a 404, as a site's would be); `FixtureSite` serves the same folder on loopback over real HTTP
@@ -62,6 +62,9 @@ class Spec:
     ) -> Answer | None:
         if method == "GET" and url in self.raw.get("urls", {}):
             return Answer(self.raw["urls"][url])
+        documents = {u: name for name, u in self.raw.get("documents", {}).items()}
+        if method == "GET" and url in documents:
+            return Answer(documents[url])
         for index, spec in enumerate(self.raw.get("requests", [])):
             if (spec.get("method", "GET"), spec["url"]) != (method, url):
                 continue
@@ -89,6 +92,7 @@ class Spec:
 
     def hosts(self) -> set[str]:
         urls = [*self.raw.get("urls", {}), *(r["url"] for r in self.raw.get("requests", []))]
+        urls += self.raw.get("documents", {}).values()
         return {urlsplit(u).hostname or "" for u in urls}
 
 
@@ -150,7 +154,8 @@ class _Handler(BaseHTTPRequestHandler):
         host = (self.headers.get("Host") or "").split(":")[0]
         url = f"https://{host}{self.path}"
         length = min(int(self.headers.get("Content-Length") or 0), 1 << 20)
-        form = dict(parse_qsl(self.rfile.read(length).decode("utf-8"))) if length else {}
+        body = self.rfile.read(length).decode("utf-8") if length else ""
+        form = dict(parse_qsl(body, keep_blank_values=True))
         cookies = dict(
             part.strip().partition("=")[::2]
             for part in (self.headers.get("Cookie") or "").split(";")
