@@ -57,6 +57,9 @@ def test_fetchers_depend_only_on_models_errors_and_http() -> None:
         ("trafilatura", {"extract/text.py"}),
         ("warcio", {"archive.py"}),
         ("click", {"cli.py", "commands/"}),
+        ("bs4", {"fetch/listed.py"}),
+        ("soupsieve", {"fetch/listed.py"}),
+        ("feedparser", {"fetch/feed.py"}),
     ],
 )
 def test_each_library_has_one_adapter(library: str, owners: set[str] | None) -> None:
