@@ -1,7 +1,8 @@
 """`make demo`: the whole pipeline on the bundled offline demo web, with no network.
 
 Serves demo/web on 127.0.0.1:8737, then runs the same commands an operator would: init, import
-the Peru seed, run every demo source (policy links + the El Peruano sitemap), export. Running it
+the Peru seed, run every demo source (policy links, El Peruano's day listing through the
+`elperuano` gazette platform, a sitemap), export. Running it
 again gives the same database: every stage is idempotent.
 """
 
