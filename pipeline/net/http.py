@@ -41,7 +41,7 @@ from pipeline.net.body import parse_encodings as _parse_encodings
 from pipeline.net.guard import AddressRefused, Resolver, resolve_checked, system_resolver
 from pipeline.net.politeness import HostSlots, backoff_delay, retry_after_seconds
 from pipeline.net.robots import RobotsCache
-from pipeline.net.session import HttpSession
+from pipeline.net.session import Call, HttpSession
 from pipeline.net.settings import (
     REDIRECTS,
     RETRY_STATUSES,
@@ -61,19 +61,6 @@ _PRIVATE_HEADERS = frozenset({"authorization", "cookie", "proxy-authorization"})
 _RESERVED_HEADERS = frozenset({"host", "accept-encoding"})
 # Describe the wire form, not the decoded body we return.
 _WIRE_HEADERS = frozenset({"content-encoding", "content-length", "transfer-encoding"})
-
-
-@dataclass(frozen=True)
-class _Call:
-    """What one request sends beyond its URL and headers: the method, a form, a session's jar."""
-
-    method: str
-    data: dict[str, str] | None
-    jar: CookieJar | None
-
-    def redirected(self, status: int) -> _Call:
-        # 307/308 repeat the request as it was; 301/302/303 turn a POST into a GET.
-        return self if status in (307, 308) else _Call("GET", None, self.jar)
 
 
 @dataclass(frozen=True)
@@ -215,7 +202,7 @@ class HttpClient:
             raise FetchError(url, failed.failure, failed.detail, attempts=0) from None
         wanted = {k: v for k, v in (headers or {}).items() if k.lower() not in _RESERVED_HEADERS}
         pause = self.settings.host_delay if delay is None else delay
-        call = _Call(method, dict(data) if data is not None else None, jar)
+        call = Call(method, dict(data) if data is not None else None, jar)
         attempts = 0
         while True:
             attempts += 1
@@ -255,7 +242,7 @@ class HttpClient:
         return resolve_checked(host, port, s.allow_addresses, s.allow_ports, self._resolver)
 
     def _attempt(
-        self, url: str, target: httpx.URL, headers: dict[str, str], pause: float, call: _Call
+        self, url: str, target: httpx.URL, headers: dict[str, str], pause: float, call: Call
     ) -> Fetched:
         with pin.request_scope(self._clock() + self.settings.total_deadline) as pins:
             for _hop in range(self.settings.max_redirects + 1):
@@ -284,7 +271,7 @@ class HttpClient:
         headers: dict[str, str],
         pause: float,
         pins: pin.Pins,
-        call: _Call,
+        call: Call,
     ) -> Fetched | _Hop:
         """One request: guard, wait for the host's turn, send, and conclude (a record or a hop)."""
         host = target.raw_host.decode("ascii")
@@ -314,7 +301,7 @@ class HttpClient:
         return target.copy_with(scheme="http", port=mapped[1]), {**headers, "Host": host}
 
     def _send(
-        self, target: httpx.URL, wire: httpx.URL, headers: dict[str, str], call: _Call
+        self, target: httpx.URL, wire: httpx.URL, headers: dict[str, str], call: Call
     ) -> httpx.Response:
         """Straight to the transport: `Client.send` would pre-build the redirect request and
         raise on a Location it cannot parse ("data:..."), losing the response we must classify.

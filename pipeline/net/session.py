@@ -11,10 +11,24 @@ guard, deadlines, caps, retries, politeness) is the client's: a session adds sta
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import dataclass
 from http.cookiejar import CookieJar
 from typing import Protocol
 
 from pipeline.models import Fetched
+
+
+@dataclass(frozen=True)
+class Call:
+    """What one request sends beyond its URL and headers: the method, a form, a session's jar."""
+
+    method: str
+    data: dict[str, str] | None
+    jar: CookieJar | None
+
+    def redirected(self, status: int) -> Call:
+        # 307/308 repeat the request as it was; 301/302/303 turn a POST into a GET (RFC 9110).
+        return self if status in (307, 308) else Call("GET", None, self.jar)
 
 
 class Requester(Protocol):

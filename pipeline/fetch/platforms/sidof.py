@@ -119,22 +119,28 @@ def _note(note: Any, edition: str, day: dt.date, url: str, source: Source) -> En
     when = _date(text(note.get("fecha"))) or day
     first, last = text(note.get("pagina")), text(note.get("paginaHasta"))
     pages = first if last in ("", first) else f"{first}-{last}"
+    return _note_entry(
+        source,
+        code,
+        title,
+        when,
+        issuer=text(note.get("codOrgaDos")),
+        branch=text(note.get("nombreCodOrgaUno")),
+        edition=edition,
+        page=pages,
+        section=text(note.get("codSeccion")),
+        diario=text(note.get("codDiario")),
+    )
+
+
+def _note_entry(source: Source, code: str, title: str, when: dt.date, **facts: str) -> Entry:
+    """A note as either route lists it: its page, its title as sumilla, the type it opens with."""
     kind = _TYPE.match(title)
     return Entry(
         url=_note_url(source, code, when),
         title=title,
         date=when,
-        facts={
-            "id": code,
-            "type": kind.group(1) if kind else "",
-            "issuer": text(note.get("codOrgaDos")),
-            "branch": text(note.get("nombreCodOrgaUno")),
-            "sumilla": title,
-            "edition": edition,
-            "page": pages,
-            "section": text(note.get("codSeccion")),
-            "diario": text(note.get("codDiario")),
-        },
+        facts={"id": code, "type": kind.group(1) if kind else "", "sumilla": title, **facts},
     )
 
 
@@ -175,18 +181,7 @@ def _sumario(source: Source, ctx: DiscoverContext, url: str) -> Iterator[Entry]:
         if when is None:
             raise layout_changed(url, f"an item's link has no fecha=DD/MM/YYYY: {link.url}")
         title = html.unescape(link.extra.get("summary", "")) or link.listed_title
-        kind = _TYPE.match(title)
-        yield Entry(
-            url=_note_url(source, code, when),
-            title=title,
-            date=when,
-            facts={
-                "id": code,
-                "type": kind.group(1) if kind else "",
-                "sumilla": title,
-                "issuer": link.listed_title,
-            },
-        )
+        yield _note_entry(source, code, title, when, issuer=link.listed_title)
 
 
 def _as_utf8(body: bytes) -> bytes:
