@@ -10,12 +10,17 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import replace
+from pathlib import Path
 
+import pytest
 import sqlite_utils
 from support import policy
 
+from pipeline.archive import Archive, iter_archive
 from pipeline.config import LinkSettings
+from pipeline.errors import PipelineError
 from pipeline.extract import extract_document
+from pipeline.ingest import Ingestor
 from pipeline.link import PolicyIndex, link_document
 from pipeline.models import DateKind, Fetched, Link, MatchStatus
 from pipeline.store import save_extraction
@@ -85,3 +90,20 @@ def test_the_listed_norm_is_stored_and_relinking_keeps_it(db: sqlite_utils.Datab
     assert [m.key for m in current.extraction.listed_norms] == ["DS|4|2021|JUS"]
     (match,) = link_document(current.extraction, PolicyIndex([MECANISMO]), LinkSettings(), "PE")
     assert match.status is MatchStatus.AUTO
+
+
+def test_a_single_use_response_is_archived_even_when_unreadable(
+    db: sqlite_utils.Database, tmp_path: Path
+) -> None:
+    """Its bytes cannot be asked for again: the archive keeps them before extraction can fail."""
+    archive = Archive(tmp_path / "archive", fsync=False)
+    ingestor = Ingestor(db, archive, LinkSettings())
+    url = "https://svrpubindc.imprenta.gov.co/diario/index.xhtml#diario-48294"
+    pdf_url = "https://svrpubindc.imprenta.gov.co/diario/javax.faces.resource/dynamiccontent?x=1"
+    broken = b"%PDF-1.7\n" + b"\x00garbage" * 50
+    fetched = Fetched(pdf_url, pdf_url, 200, {}, broken, "1" * 64, dt.datetime.now(dt.UTC))
+    link = Link("diario-oficial-co", url, extra={"archive_only": "single-use link"})
+    with pytest.raises(PipelineError):
+        ingestor.ingest(link, fetched, "CO")
+    (record,) = iter_archive(next((tmp_path / "archive").rglob("*.warc.gz")))
+    assert (record.url, record.body) == (pdf_url, broken)
