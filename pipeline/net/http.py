@@ -1,7 +1,8 @@
 """The fetch stage's only door to the network, and the only module that imports httpx.
 
 Takes a URL (from data: feeds, listings, policy entries) and gives a `Fetched` record, or raises
-`FetchError` with a `FailureClass` and the number of attempts. On the way it:
+`FetchError` with a `FailureClass` and the number of attempts; a GET, or a platform's form POST
+(`request`), with cookies only inside a source's session (`session()`, session.py). On the way it:
 
 - refuses every address that is not public, by the resolved IP, on every redirect hop, before any
   connection is made (guard.py), and connects to exactly the checked IP (pin.py), so DNS
