@@ -14,7 +14,7 @@ import io
 import json
 import os
 import zipfile
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -24,6 +24,8 @@ from support import ROOT
 
 from pipeline.errors import FailureClass, FetchError
 from pipeline.fetch import DiscoverContext, discover_links
+from pipeline.fetch.platforms import PLATFORMS
+from pipeline.fetch.platforms.base import Entry, Platform
 from pipeline.fetch.platforms.credentials import account
 from pipeline.models import Link, Source, SourceKind
 
@@ -366,3 +368,67 @@ def test_credentials_file_must_be_private_and_complete(tmp_path: Path) -> None:
     with pytest.raises(FetchError) as partial:
         account("INLABS", "https://inlabs.in.gov.br/logar.php", env)
     assert "needs an 'email = ...' and a 'password = ...' line" in partial.value.detail
+
+
+def test_diario_co_reads_more_rows_through_the_paginators_ajax_postback(tmp_path: Path) -> None:
+    """10 rows a page: the next ones come in a partial-response, asked for with the AJAX headers
+    and the table's own fields (editions already archived are not fetched again: only the table
+    is read here)."""
+    page1 = (CO / "buscar-27-28-12-2011.html").read_text(encoding="utf-8")
+    row = page1[page1.index('<tr data-ri="0"') : page1.index('<tr data-ri="1"')]
+    rows = "".join(row.replace('"0"', f'"{i}"').replace(":0:", f":{i}:").replace(
+        "48.295", f"48.{280 + i}") for i in range(10))  # fmt: skip
+    start = page1.index('<tr data-ri="0"')
+    end = page1.index("</tbody>", start)
+    first = page1[:start] + rows + page1[end:]
+    first = first.replace("Registro 1 a 2 de 2", "Registro 1 a 10 de 12")
+    more = "".join(row.replace('"0"', f'"{i}"').replace(":0:", f":{i}:").replace(
+        "48.295", f"48.{280 + i}") for i in (10, 11))  # fmt: skip
+    partial = (
+        '<?xml version="1.0" encoding="UTF-8"?><partial-response><changes>'
+        f'<update id="dtbDiariosOficiales"><![CDATA[{more}]]></update>'
+        '<update id="j_id1:javax.faces.ViewState:0"><![CDATA[-1:2]]></update>'
+        "</changes></partial-response>"
+    )
+    client = _co_site(tmp_path, {})
+    (tmp_path / "buscar-27-28-12-2011.html").write_text(first, encoding="utf-8")
+    (tmp_path / "page2.xml").write_text(partial, encoding="utf-8")
+    client.spec.raw["requests"].insert(0, {
+        "method": "POST", "url": "https://svrpubindc.imprenta.gov.co/diario/index.xhtml",
+        "form": {"dtbDiariosOficiales_first": "10", "javax.faces.partial.ajax": "true"},
+        "headers": {"Faces-Request": "partial/ajax"}, "file": "page2.xml",
+    })  # fmt: skip
+    base = "https://svrpubindc.imprenta.gov.co/diario/index.xhtml#diario-48"
+    known = frozenset(f"{base}{280 + i}" for i in range(12))
+    src = Source(**{**_co_source().__dict__, "options": {"platform": "diario_co",
+                                                          "max_editions": 12}})  # fmt: skip
+    ctx = DiscoverContext(client=client, today=dt.date(2011, 12, 28), archived=known)
+    assert list(discover_links(src, ctx)) == []
+    assert client.asked.count("POST https://svrpubindc.imprenta.gov.co/diario/index.xhtml") == 2
+
+
+def test_a_field_of_another_type_is_named(tmp_path: Path) -> None:
+    page = {"total_gazettes": 1, "gazettes": [{"date": "2021-04-22", "url": ["not", "a", "url"]}]}
+    api = "https://queridodiario.ok.org.br/api/gazettes?territory_ids=3550308&published_since="
+    url = api + "2021-04-22&published_until=2021-04-23&size=50&offset=0&sort_by=descending_date"
+    client = site(tmp_path, {"p.json": json.dumps(page)}, urls={url: "p.json"})
+    src = source("queridodiario", "https://queridodiario.ok.org.br/api", territory_ids=["3550308"])
+    assert layout_error(src, client).detail == "key 'url' is not a string"
+
+
+class _Tripping(Platform):
+    """A platform whose code trips on an answer nobody foresaw."""
+
+    name = "tripping"
+
+    def entries(self, source: Source, ctx: DiscoverContext) -> Iterator[Entry]:
+        yield Entry("https://gazette.example/1")
+        raise ValueError("Exceeds the limit (4300 digits) for integer string conversion")
+
+
+def test_an_answer_no_test_foresaw_is_a_layout_change_not_a_crash(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    monkeypatch.setitem(PLATFORMS, "tripping", _Tripping())
+    err = layout_error(source("tripping", "https://gazette.example"), site(tmp_path, {}))
+    assert err.detail.startswith("unreadable answer (ValueError: Exceeds the limit")

@@ -56,7 +56,9 @@ _VIEWSTATE = "javax.faces.ViewState"
 # Buttons never travel with the form: only the one pressed does.
 _BUTTON = re.compile(r"^(?:btnBuscar|botonCancelarBuscar|dtbDiariosOficiales:\d+:\w+)$")
 _PDF_LINK = re.compile(r"""[^"'\s<>]*javax\.faces\.resource/dynamiccontent[^"'\s<>]*""")
-_TOTAL = re.compile(r"de\s+([\d.]+)\s*$")
+_TOTAL = re.compile(r"de\s+([\d.]{1,12})\s*$")
+# Pages of the table read at most: 30 editions at 10 a page, and a table that never ends stops.
+MAX_PAGES = 3
 _UPDATE = re.compile(r'<update id="dtbDiariosOficiales"><!\[CDATA\[(.*?)\]\]></update>', re.S)
 _STATE_UPDATE = re.compile(r'<update id="[^"]*ViewState[^"]*"><!\[CDATA\[(.*?)\]\]></update>', re.S)
 _AJAX = {"Faces-Request": "partial/ajax", "X-Requested-With": "XMLHttpRequest"}
@@ -101,8 +103,8 @@ class DiarioCo(Platform):
         days = edition_days(source, ctx)
         view = _open(ctx.client, f"{base}/index.xhtml")
         window = {"fechaInicial_input": _dmy(days[-1]), "fechaFinal_input": _dmy(days[0])}
-        rows = _search(ctx.client, view, window, every_page=True)
         wanted = int(source.options.get("max_editions", DEFAULT_MAX_EDITIONS))
+        rows = _search(ctx.client, view, window, wanted=wanted)
         for row in rows[:wanted]:
             url = f"{base}/index.xhtml#diario-{row.number.replace('.', '')}"
             if url in ctx.archived:
@@ -158,7 +160,7 @@ def _dmy(day: dt.date) -> str:
 
 
 def _search(
-    client: Client, view: _View, criteria: dict[str, str], *, every_page: bool = False
+    client: Client, view: _View, criteria: dict[str, str], *, wanted: int = 1
 ) -> list[_Row]:
     asked = {**view.fields, **criteria, "btnBuscar": ""}
     fetched = client.request("POST", view.action, data=asked)
@@ -171,7 +173,9 @@ def _search(
     rows = _rows(root)
     if total > 0 and not rows:
         raise layout_changed(view.action, f"the table says {total} editions but no row is readable")
-    while every_page and len(rows) < total:
+    for _ in range(MAX_PAGES):
+        if len(rows) >= min(total, wanted):
+            break
         more = _page(client, view, asked, len(rows))
         if not more:
             break
