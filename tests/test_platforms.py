@@ -370,38 +370,46 @@ def test_credentials_file_must_be_private_and_complete(tmp_path: Path) -> None:
     assert "needs an 'email = ...' and a 'password = ...' line" in partial.value.detail
 
 
+def _rows(row: str, indexes: range | tuple[int, ...]) -> str:
+    """Copies of a table row, numbered 48.280 + i at data-ri i."""
+    out = []
+    for i in indexes:
+        copy = row.replace('"0"', f'"{i}"').replace(":0:", f":{i}:")
+        out.append(copy.replace("48.295", f"48.{280 + i}"))
+    return "".join(out)
+
+
 def test_diario_co_reads_more_rows_through_the_paginators_ajax_postback(tmp_path: Path) -> None:
     """10 rows a page: the next ones come in a partial-response, asked for with the AJAX headers
     and the table's own fields (editions already archived are not fetched again: only the table
     is read here)."""
     page1 = (CO / "buscar-27-28-12-2011.html").read_text(encoding="utf-8")
-    row = page1[page1.index('<tr data-ri="0"') : page1.index('<tr data-ri="1"')]
-    rows = "".join(row.replace('"0"', f'"{i}"').replace(":0:", f":{i}:").replace(
-        "48.295", f"48.{280 + i}") for i in range(10))  # fmt: skip
     start = page1.index('<tr data-ri="0"')
     end = page1.index("</tbody>", start)
-    first = page1[:start] + rows + page1[end:]
+    row = page1[start : page1.index('<tr data-ri="1"')]
+    first = page1[:start] + _rows(row, range(10)) + page1[end:]
     first = first.replace("Registro 1 a 2 de 2", "Registro 1 a 10 de 12")
-    more = "".join(row.replace('"0"', f'"{i}"').replace(":0:", f":{i}:").replace(
-        "48.295", f"48.{280 + i}") for i in (10, 11))  # fmt: skip
     partial = (
         '<?xml version="1.0" encoding="UTF-8"?><partial-response><changes>'
-        f'<update id="dtbDiariosOficiales"><![CDATA[{more}]]></update>'
+        f'<update id="dtbDiariosOficiales"><![CDATA[{_rows(row, (10, 11))}]]></update>'
         '<update id="j_id1:javax.faces.ViewState:0"><![CDATA[-1:2]]></update>'
         "</changes></partial-response>"
     )
     client = _co_site(tmp_path, {})
     (tmp_path / "buscar-27-28-12-2011.html").write_text(first, encoding="utf-8")
     (tmp_path / "page2.xml").write_text(partial, encoding="utf-8")
-    client.spec.raw["requests"].insert(0, {
-        "method": "POST", "url": "https://svrpubindc.imprenta.gov.co/diario/index.xhtml",
+    ajax = {
+        "method": "POST",
+        "url": "https://svrpubindc.imprenta.gov.co/diario/index.xhtml",
         "form": {"dtbDiariosOficiales_first": "10", "javax.faces.partial.ajax": "true"},
-        "headers": {"Faces-Request": "partial/ajax"}, "file": "page2.xml",
-    })  # fmt: skip
+        "headers": {"Faces-Request": "partial/ajax"},
+        "file": "page2.xml",
+    }
+    client.spec.raw["requests"].insert(0, ajax)
     base = "https://svrpubindc.imprenta.gov.co/diario/index.xhtml#diario-48"
     known = frozenset(f"{base}{280 + i}" for i in range(12))
-    src = Source(**{**_co_source().__dict__, "options": {"platform": "diario_co",
-                                                          "max_editions": 12}})  # fmt: skip
+    options = {"platform": "diario_co", "max_editions": 12}
+    src = Source(**{**_co_source().__dict__, "options": options})
     ctx = DiscoverContext(client=client, today=dt.date(2011, 12, 28), archived=known)
     assert list(discover_links(src, ctx)) == []
     assert client.asked.count("POST https://svrpubindc.imprenta.gov.co/diario/index.xhtml") == 2
