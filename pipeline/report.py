@@ -199,7 +199,7 @@ def to_html(report: Report) -> str:
     drift = "".join(f'<li class="layout-changed">{escape(s["id"])}: {escape(d)}</li>'
                     for s in report["sources"] for d in s["layout_changed"])  # fmt: skip
     if drift:
-        parts.append(f"<h2>Layout changed</h2><ul>{drift}</ul>")
+        parts.append(f'<h2>Layout changed</h2><ul style="overflow-wrap:anywhere">{drift}</ul>')
     for p in report["policies"]:
         parts.append(f"<h2>{escape(p['title'])}</h2>")
         for key, label in _SECTIONS:
