@@ -2,9 +2,9 @@
 
 Serves demo/web on 127.0.0.1:8737, then runs the same commands an operator would: init, import
 the seeds (entries for Peru, Honduras, Brazil and Côte d'Ivoire), run every demo source (the
-entries' own links, the El Peruano sitemap, and the ISHR and Agência Brasil sitemaps, which declare
-no country), export each country's entries. Running it again gives the same database: every stage
-is idempotent.
+entries' own links, El Peruano's day listing through the `elperuano` gazette platform, the El
+Peruano sitemap, and the ISHR and Agência Brasil sitemaps, which declare no country), export each
+country's entries. Running it again gives the same database: every stage is idempotent.
 """
 
 from __future__ import annotations

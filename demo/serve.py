@@ -8,8 +8,13 @@ URL, and its ``[fetch] resolve`` map (demo/sources.toml) sends the connection he
 with the real host in the ``Host`` header, as ``curl --resolve`` does; so the server picks the
 folder by ``Host``. In a browser, ``http://127.0.0.1:PORT/<host>/<path>`` shows the same page. The
 ``.html`` may be given or left out, and a trailing ``/`` means the same page. ``.xml`` and ``.txt``
-files are served as they are (``robots.txt``, ``sitemap.xml``). Anything else is a 404: a host
-with no folder, a path leaving its folder. Standard library only.
+files are served as they are (``robots.txt``, ``sitemap.xml``). A request with a query string is
+answered by ``<path>@<query>.html`` when that file exists, the query's pairs sorted by name (El
+Peruano's day listing ``/?fechaIni=20220322&...&start=0`` is
+``index@ci=ONLY&fechaFin=20220322&fechaIni=20220322&start=0&tipoPublicacion=NL.html``), else by
+the page without the query, as before; a query with any character other than letters, digits,
+``_``, ``.`` and ``-`` in its names and values, or more than 20 pairs, names no file. Anything else
+is a 404: a host with no folder, a path leaving its folder. Standard library only.
 
 Importable for tests: ``serve(root, port)`` starts a server in a daemon thread and returns it
 (``port=0`` picks a free port: read it from ``server.server_address[1]``); stop it with
@@ -19,6 +24,7 @@ Importable for tests: ``serve(root, port)`` starts a server in a daemon thread a
 from __future__ import annotations
 
 import argparse
+import re
 import signal
 import sys
 import threading
@@ -26,11 +32,16 @@ from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from types import FrameType
-from urllib.parse import unquote, urlsplit
+from urllib.parse import parse_qsl, unquote, urlsplit
 
 HOST = "127.0.0.1"
 DEFAULT_PORT = 8737
 DEFAULT_ROOT = Path(__file__).resolve().parent / "web"
+
+# What a query may hold to name a file: El Peruano's dates, codes and offsets, nothing that could
+# make a path ("/", "\\", "%2f" decoded) or a hidden name.
+_QUERY_WORD = re.compile(r"[A-Za-z0-9_.-]{1,64}")
+MAX_QUERY_PAIRS = 20
 
 CONTENT_TYPES = {
     ".html": "text/html; charset=utf-8",
@@ -51,6 +62,23 @@ def site_and_path(host_header: str | None, raw_path: str) -> tuple[str, str]:
     return host, path
 
 
+def query_suffix(raw_path: str) -> str | None:
+    """ "@a=1&b=2" for a request's query (pairs sorted by name), "" without one, None when the
+    query holds what no demo file is named with."""
+    query = urlsplit(raw_path).query
+    if not query:
+        return ""
+    try:
+        pairs = parse_qsl(query, keep_blank_values=True, max_num_fields=MAX_QUERY_PAIRS)
+    except ValueError:
+        return None
+    if not pairs or any(
+        not _QUERY_WORD.fullmatch(k) or (v and not _QUERY_WORD.fullmatch(v)) for k, v in pairs
+    ):
+        return None
+    return "@" + "&".join(f"{k}={v}" for k, v in sorted(pairs))
+
+
 def resolve_request_path(root: Path, raw_path: str, host: str | None = None) -> Path | None:
     """Map a request (its Host header and path) to a file under ``root``, or None (404).
 
@@ -67,6 +95,10 @@ def resolve_request_path(root: Path, raw_path: str, host: str | None = None) -> 
     if not base.is_relative_to(root.resolve()) or not base.is_dir():
         return None
     candidates: list[Path] = []
+    suffix = query_suffix(raw_path)
+    if suffix:  # a page for this query first (a day listing), then the page itself
+        stem = rel.rstrip("/")
+        candidates.append(base / f"{stem or 'index'}{suffix}.html")
     if rel == "" or rel.endswith("/"):
         stem = rel.rstrip("/")
         if stem:

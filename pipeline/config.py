@@ -18,8 +18,8 @@ from typing import Any
 
 from .errors import ConfigError, InputError
 from .extract.countries import is_country
-from .fetch.gazette import PLATFORMS
 from .fetch.listed import selector_error
+from .fetch.platforms import option_error
 from .localfiles import MAX_CONFIG_BYTES, read_regular
 from .models import Source, SourceKind
 
@@ -84,8 +84,8 @@ _SOURCE_KEYS = {
     "delay_seconds",
 }
 # The options each kind takes: name → (type, required). Checked at load, so a typo in a selector
-# key stops the run at once with the source named. Selectors must compile; a gazette's platform
-# must be one we have written.
+# key stops the run at once with the source named. Selectors must compile. A gazette source's
+# options depend on its platform: fetch/platforms/ validates them.
 _SELECTOR, _TEXT, _COUNT = "selector", "text", "count"
 _OPTIONS: dict[SourceKind, dict[str, tuple[str, bool]]] = {
     SourceKind.POLICY_LINKS: {},
@@ -100,7 +100,6 @@ _OPTIONS: dict[SourceKind, dict[str, tuple[str, bool]]] = {
         "date_format": (_TEXT, False),
         "max_pages": (_COUNT, False),
     },
-    SourceKind.GAZETTE: {"platform": (_TEXT, True), "date_format": (_TEXT, False)},
 }
 # Every number a config may set, with the range that keeps it meaningful: (lowest, highest, unit).
 # A zero concurrency would deadlock the run, a NaN deadline never fires (it compares false with
@@ -289,16 +288,20 @@ def _source(entry: Mapping[str, Any], path: Path, index: int) -> Source:
         language=str(entry.get("language", "es")),
         country=_country(kind, entry.get("country", ""), where),
         enabled=_bool(entry, "enabled", where),
-        options=_options(kind, entry.get("options", {}), where),
+        options=_options(kind, entry.get("options", {}), where, url),
         since=_date(entry.get("since"), where),
         expect_items_within_days=_opt_int(entry, "expect_items_within_days", where),
         delay_seconds=_opt_float(entry, "delay_seconds", where),
     )
 
 
-def _options(kind: SourceKind, value: Any, where: str) -> Mapping[str, Any]:
+def _options(kind: SourceKind, value: Any, where: str, url: str) -> Mapping[str, Any]:
     where = f"{where} options"
     table = _table(value, where)
+    if kind is SourceKind.GAZETTE:  # each platform has its own options (fetch/platforms/)
+        if problem := option_error(url, table):
+            raise ConfigError(f"{where}: {problem}")
+        return table
     allowed = _OPTIONS[kind]
     if table and not allowed:
         raise ConfigError(f"{where}: a {kind.value} source takes no options")
@@ -309,10 +312,6 @@ def _options(kind: SourceKind, value: Any, where: str) -> Mapping[str, Any]:
                 raise ConfigError(f"{where}: '{key}' is required for a {kind.value} source")
             continue
         _option(key, form, table[key], where)
-    platform = table.get("platform")
-    if kind is SourceKind.GAZETTE and platform not in PLATFORMS:
-        known = ", ".join(sorted(PLATFORMS))
-        raise ConfigError(f"{where}: unknown gazette platform {platform!r} (known: {known})")
     return table
 
 

@@ -64,6 +64,11 @@ class FailureClass(StrEnum):
     ROBOTS = "robots"
     UNSUPPORTED = "unsupported"
     BLOCKED_PAGE = "blocked_page"
+    # A platform's response no longer has the documented shape (a key gone, no cards on a day
+    # with an edition, an HTML page where JSON was expected): nothing of it is stored.
+    LAYOUT_CHANGED = "layout_changed"
+    # A platform needing an account (INLABS) has no usable credentials, or refused them.
+    CREDENTIALS = "credentials"
 
 
 class FetchError(PipelineError):

@@ -56,7 +56,7 @@ def _source_json(s: LinkedSource, data: ExportData) -> dict[str, Any]:
         "norm_urns": dict(s.norm_urns),
     }
     archived = data.archived_copy(s)
-    if archived:  # only for links `check-links` found dead: the contract's keys stay as they were
+    if archived:  # dead or single-use links only: the contract's other keys stay as they were
         out["archived_copy"] = archived
     return out
 

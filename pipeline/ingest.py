@@ -79,6 +79,10 @@ class Ingestor:
         text_hash = text_fingerprint(fetched.body, kind)
         if known is None and text_hash == latest_text_hash(self.db, doc_id, EXTRACTOR_VERSION):
             return self._unchanged(doc_id, fetched)
+        # A link that answers once only (a session-bound PDF) is archived before anything can
+        # fail: its bytes cannot be asked for again, and an unreadable copy is still the evidence.
+        single_use = known is None and bool(link.extra.get("archive_only"))
+        ref = self.archive.write(fetched) if single_use else ""
         extraction = extract_document(
             fetched.body,
             url=link.url,
@@ -93,7 +97,8 @@ class Ingestor:
             # kept, it would hide the last good version from every later stage.
             return IngestResult(doc_id, False, False, extraction, {}, extraction.page_class)
         # A body already kept is not archived again: the archive grows with real changes only.
-        ref = "" if known is not None else self.archive.write(fetched)
+        if known is None and not ref:
+            ref = self.archive.write(fetched)
         # One transaction from version to matches: a run killed in between leaves either the
         # whole document or nothing, never a version without its extraction.
         with store.transaction(self.db):

@@ -162,6 +162,9 @@ class Extraction:
     charset: str = ""
     charset_method: str = ""
     country: DocumentCountry = NOT_KNOWN  # whose norms the text was read for
+    # The norm an official gazette's listing says this document is (its type and number as the
+    # gazette printed them): the document's own identity, the strongest evidence for the linker.
+    listed_norms: tuple[NormMention, ...] = ()
 
 
 class SourceKind(StrEnum):
@@ -197,6 +200,9 @@ class Link:
     listed_date: dt.date | None = None
     source_name: str = ""
     extra: Mapping[str, str] = field(default_factory=dict)
+    # The response itself, for a link that answers once only (a session-bound PDF): the
+    # platform fetched it during discovery and the run stores it instead of fetching again.
+    fetched: Fetched | None = None
 
 
 @dataclass(frozen=True)

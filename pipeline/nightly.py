@@ -33,7 +33,7 @@ from . import app
 from .backup import BackupResult, backup_database
 from .config import Config
 from .errors import FetchError, PipelineError
-from .fetch import DiscoverContext, Getter, discover_links
+from .fetch import DiscoverContext, Sessions, discover_links
 from .ingest import Ingestor, IngestResult
 from .models import NOT_KNOWN, DocumentCountry, Fetched, Link
 from .report import write_report
@@ -156,18 +156,25 @@ def run_lock(db_path: Path) -> Iterator[Path]:
 
 
 class WatchedGetter:
-    """The run's HTTP client, watched by the progress display."""
+    """The run's HTTP client (and each source's session of it), watched by the progress display.
+    Only URLs and failure classes reach it: never a form's data or a cookie."""
 
-    def __init__(self, inner: Getter, progress: Progress) -> None:
+    def __init__(self, inner: Sessions, progress: Progress) -> None:
         self.inner, self.progress = inner, progress
 
     def get(self, url: str, headers: Mapping[str, str] | None = None, **kw: Any) -> Fetched:
+        return self.request("GET", url, headers=headers, **kw)
+
+    def request(self, method: str, url: str, **kw: Any) -> Fetched:
         self.progress.fetching(url)
         try:
-            return self.inner.get(url, headers=headers, **kw)
+            return self.inner.request(method, url, **kw)
         except FetchError as exc:
             self.progress.failed(url, exc.failure.value)
             raise
+
+    def session(self) -> WatchedGetter:
+        return WatchedGetter(self.inner.session(), self.progress)
 
 
 class ObservedIngestor(Ingestor):
@@ -309,8 +316,8 @@ def dry_run(opts: app.Options, params: NightlyParams, progress: Progress) -> int
     )
     code = EXIT_OK
     with app.http_client(config) as client:
-        ctx = DiscoverContext(client=client, policy_links=listed, since=params.since)
         for source in sources:
+            ctx = DiscoverContext(client=client.session(), policy_links=listed, since=params.since)
             try:
                 links = list(dict.fromkeys(link.url for link in discover_links(source, ctx)))
             except FetchError as exc:

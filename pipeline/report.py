@@ -28,6 +28,7 @@ from .store.reports import (
     MatchRow,
     failures_by_source,
     last_new_item,
+    layout_changes,
     matches_in_window,
     new_documents_by_source,
     run_window,
@@ -58,6 +59,7 @@ def build_report(db: Database, run_id: int, config: Config, today: dt.date) -> R
 def _sources(db: Database, window: Any, config: Config, today: dt.date) -> list[dict[str, Any]]:
     new = new_documents_by_source(db, window)
     failures = failures_by_source(db, window.id)
+    drift = layout_changes(db, window.id)
     last = last_new_item(db)
     expected = {s.id: s.expect_items_within_days for s in config.sources if s.enabled}
     names = {s.id: s.name for s in config.sources}
@@ -80,6 +82,8 @@ def _sources(db: Database, window: Any, config: Config, today: dt.date) -> list[
                 "expect_items_within_days": limit,
                 # Never having given a document counts as silent too.
                 "overdue": limit is not None and (days is None or days > limit),
+                # The platform no longer serves its documented shape: what was missing.
+                "layout_changed": drift.get(source_id, []),
             }
         )
     return out
@@ -135,9 +139,14 @@ def to_markdown(report: Report) -> str:
         failures = ", ".join(f"{n} {k}" for k, n in s["failures"].items()) or "—"
         days = "never" if s["days_since_new"] is None else str(s["days_since_new"])
         flag = " ⚠ overdue" if s["overdue"] else ""
+        flag += " ⚠ layout changed" if s["layout_changed"] else ""
         expected = s["expect_items_within_days"] or "—"
         lines.append(f"| {_md(s['id'])} | {s['new_documents']} | {failures} | {days}{flag} "
                      f"| {expected} |")  # fmt: skip
+    changed = [s for s in report["sources"] if s["layout_changed"]]
+    if changed:
+        lines += ["", "## Layout changed", "", _DRIFT, ""]
+        lines += [f"- {_md(s['id'])}: {_md(d)}" for s in changed for d in s["layout_changed"]]
     lines += ["", "## Policies", ""]
     if not report["policies"]:
         lines.append("No new or changed links in this run.")
@@ -151,6 +160,10 @@ def to_markdown(report: Report) -> str:
     return "\n".join(lines).rstrip() + "\n"
 
 
+_DRIFT = (
+    "These platforms no longer serve the shape their module reads; nothing half-read was "
+    "stored. Check the site and the module (README, Gazette platforms)."
+)
 _SECTIONS = (
     ("new_candidates", "new candidates for review"),
     ("auto_accepted", "auto-accepted links"),
@@ -183,6 +196,10 @@ def to_html(report: Report) -> str:
     parts = [f"<h1>Run {run['id']}: {escape(run['status'])}</h1>",
              "<table><tr><th>source</th><th>new documents</th><th>failures</th>"
              f"<th>days since new</th><th>expected within</th></tr>\n{rows}</table>"]  # fmt: skip
+    drift = "".join(f'<li class="layout-changed">{escape(s["id"])}: {escape(d)}</li>'
+                    for s in report["sources"] for d in s["layout_changed"])  # fmt: skip
+    if drift:
+        parts.append(f'<h2>Layout changed</h2><ul style="overflow-wrap:anywhere">{drift}</ul>')
     for p in report["policies"]:
         parts.append(f"<h2>{escape(p['title'])}</h2>")
         for key, label in _SECTIONS:

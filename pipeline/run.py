@@ -24,13 +24,13 @@ import sqlite_utils
 from . import store
 from .config import Config
 from .errors import FailureClass, FetchError, PipelineError
-from .fetch import DiscoverContext, Getter, discover_links
+from .fetch import DiscoverContext, Sessions, discover_links
 from .fetch.polite import PoliteGetter
 from .fetch.schedule import HostScheduler, host_of
 from .ingest import Ingestor
-from .models import CountryMethod, DocumentCountry, Link, MatchStatus, Source
+from .models import CountryMethod, DocumentCountry, Fetched, Link, MatchStatus, Source
 from .net import RateLimited, RobotsCache
-from .store.documents import clear_deferral, defer_url, deferred_urls
+from .store.documents import archive_only_urls, clear_deferral, defer_url, deferred_urls
 
 
 @dataclass
@@ -65,7 +65,7 @@ def run_sources(
     db: sqlite_utils.Database,
     config: Config,
     ingestor: Ingestor,
-    client: Getter,
+    client: Sessions,
     source_ids: Sequence[str] = (),
     since: dt.date | None = None,
     *,
@@ -99,7 +99,7 @@ class _Run:
         db: sqlite_utils.Database,
         config: Config,
         ingestor: Ingestor,
-        client: Getter,
+        client: Sessions,
         summary: RunSummary,
         should_stop: Callable[[], bool],
     ) -> None:
@@ -126,6 +126,7 @@ class _Run:
             for url, _, country, entry in listed
         }
         policy_links = [Link("policy-links", url, source_name=name) for url, name, _, _ in listed]
+        self.archived = frozenset(archive_only_urls(self.db))
         found = self._discover(sources, policy_links, since)
         if not self.summary.stopped:
             self._fetch(sources, found)
@@ -139,15 +140,20 @@ class _Run:
             self.summary.sources += 1
             if self._put_off(source.url):
                 continue
-            ctx = DiscoverContext(self._getter(source), policy_links, since)
+            # Each source's discovery has a session of its own: its cookies (a login, a JSF
+            # session id) never reach another source.
+            session = self._getter(source).session()
+            ctx = DiscoverContext(session, policy_links, since, archived=self.archived)
             job = partial(_discover_all, source, ctx)
             self.jobs.submit(
                 host_of(source.url) or f"source:{source.id}", job, ("discover", source, None)
             )
         found: dict[str, list[Link]] = {}
         for (_, source, _), future in self.jobs.finished():
-            links = self._outcome(source, source.url, future)
-            found[source.id] = links if links is not None else []
+            links, notes = self._outcome(source, source.url, future) or ([], [])
+            for note in notes:  # drift a platform worked around: loud, though links came
+                self._failed(source.id, note)
+            found[source.id] = links
         return found
 
     # --- fetching and ingesting: documents fetched by the workers, stored here ---------------
@@ -160,8 +166,11 @@ class _Run:
                 if link.url in seen or self._put_off(link.url):
                     continue
                 seen.add(link.url)
-                headers = store.conditional_headers(self.db, link.url)
-                job = partial(getter.get, link.url, headers)
+                if link.fetched is not None:  # a single-use response, fetched while discovering
+                    job: Callable[[], Any] = partial(_given, link.fetched)
+                else:
+                    headers = store.conditional_headers(self.db, link.url)
+                    job = partial(getter.get, link.url, headers)
                 self.jobs.submit(host_of(link.url), job, ("fetch", source, link))
         for (_, source, job_link), future in self.jobs.finished():
             if self.should_stop():
@@ -235,6 +244,12 @@ def _source_country(source: Source) -> DocumentCountry:
     return DocumentCountry(source.country, CountryMethod.SOURCE, f"the source '{source.id}'")
 
 
-def _discover_all(source: Source, ctx: DiscoverContext) -> list[Link]:
-    # Runs in a worker; deduplicated in listing order (a sitemap may list a URL twice).
-    return list({link.url: link for link in discover_links(source, ctx)}.values())
+def _discover_all(source: Source, ctx: DiscoverContext) -> tuple[list[Link], list[FetchError]]:
+    # Runs in a worker; deduplicated in listing order (a sitemap may list a URL twice). The whole
+    # list or nothing: a platform failing half-way stores nothing of what it had read.
+    links = list({link.url: link for link in discover_links(source, ctx)}.values())
+    return links, list(ctx.notes)
+
+
+def _given(fetched: Fetched) -> Fetched:
+    return fetched

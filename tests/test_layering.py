@@ -61,6 +61,9 @@ def test_fetchers_depend_only_on_models_errors_and_http() -> None:
         ("click", {"cli.py", "commands/"}),
         ("pycountry", {"extract/countries.py"}),
         ("babel", {"extract/countries.py"}),
+        ("bs4", {"fetch/listed.py"}),
+        ("soupsieve", {"fetch/listed.py"}),
+        ("feedparser", {"fetch/feed.py"}),
     ],
 )
 def test_each_library_has_one_adapter(library: str, owners: set[str] | None) -> None:

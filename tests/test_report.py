@@ -105,3 +105,19 @@ def test_a_big_backfill_lists_the_strongest_and_counts_the_rest() -> None:
         f"new candidates for review: {REPORT_ITEMS + 10} (the {REPORT_ITEMS} strongest listed)"
         in (to_markdown(report))
     )
+
+
+def test_a_layout_change_is_flagged_with_what_was_missing_and_escaped() -> None:
+    said = "no key 'NotasMatutinas' in the response (https://x.example/<script>alert(1)</script>)"
+    source = {"id": "dof", "name": "DOF", "new_documents": 0, "failures": {"layout_changed": 1},
+              "last_new_item": None, "days_since_new": None, "expect_items_within_days": None,
+              "overdue": False, "layout_changed": [said]}  # fmt: skip
+    report = {
+        "run": {"id": 1, "status": "partial", "started_at": "", "finished_at": "", "stats": {}},
+        "sources": [source],
+        "policies": [],
+    }
+    markdown, html = to_markdown(report), to_html(report)
+    assert "| dof | 0 | 1 layout_changed | never ⚠ layout changed |" in markdown
+    assert "## Layout changed" in markdown and "no key 'NotasMatutinas'" in markdown
+    assert "<h2>Layout changed</h2>" in html and "<script>" not in html

@@ -30,7 +30,23 @@ def _load(tmp_path: Path, kind: str, options: str, url: str = "https://x.pe/") -
         ("listing", 'items = "li", max_pages = 0', "'max_pages' must be a number from 1 to 100"),
         ("listing", 'items = "li", title = 3', "'title' must be a non-empty string"),
         ("gazette", 'platform = "boletin"', "unknown gazette platform 'boletin'"),
-        ("gazette", 'date_format = "%d"', "'platform' is required for a gazette source"),
+        ("gazette", 'route = "filtro"', "'platform' is required for a gazette source"),
+        ("gazette", 'platform = "elperuano", date_format = "%d"', "unknown key 'date_format'"),
+        ("gazette", 'platform = "elperuano", route = "graphql"', "'route' must be one of listing"),
+        ("gazette", 'platform = "elperuano", max_pages = 500', "'max_pages' must be a positive"),
+        ("gazette", 'platform = "elperuano", fallback = "yes"', "'fallback' must be true or false"),
+        ("gazette", 'platform = "elperuano", until = "2021-13-01"', "'until' must be a date"),
+        ("gazette", 'platform = "elperuano", match = []', "'match' must be a non-empty list"),
+        ("gazette", 'platform = "gobpe"', "'institution' is required for platform gobpe"),
+        ("gazette", 'platform = "gobpe", institution = "../x"', "'institution' has a bad value"),
+        ("gazette", 'platform = "gobpe", institution = "minjus", terms = "ley"', "rss route only"),
+        ("gazette", 'platform = "sidof", editions = ["MAT", "NOCHE"]', "'editions' must be one of"),
+        ("gazette", 'platform = "sidof", sumario = "ftp://dof.gob.mx/s"', "must be an http(s) URL"),
+        ("gazette", 'platform = "queridodiario", territory_ids = [3550308]', "must list non-empty"),
+        ("gazette", 'platform = "queridodiario", territory_ids = ["355"]', "has a bad value '355'"),
+        ("gazette", 'platform = "senado_co", tree = "../../etc"', "'tree' has a bad value"),
+        ("gazette", 'platform = "inlabs", password = "secreto"', "credentials never go in sources"),
+        ("gazette", 'platform = "inlabs", email = "a@b.org"', "credentials never go in sources"),
         ("sitemap", 'items = "li"', "a sitemap source takes no options"),
         ("feed", 'x = "y"', "a feed source takes no options"),
         ("rss", "", "unknown kind 'rss'"),
@@ -48,5 +64,8 @@ def test_good_options_load(tmp_path: Path) -> None:
     config = _load(tmp_path, "listing", 'items = "article", date = "time", max_pages = 2')
     source = config.sources[0]  # type: ignore[attr-defined]
     assert source.kind is SourceKind.LISTING and source.options["max_pages"] == 2
-    config = _load(tmp_path, "gazette", 'platform = "elperuano", date_format = "%d/%m/%Y"')
+    options = 'platform = "elperuano", route = "filtro", until = 2021-04-22'
+    config = _load(tmp_path, "gazette", options)
     assert config.sources[0].options["platform"] == "elperuano"  # type: ignore[attr-defined]
+    config = _load(tmp_path, "gazette", 'platform = "sidof", editions = ["MAT", "EXT"]')
+    assert config.sources[0].options["editions"] == ["MAT", "EXT"]  # type: ignore[attr-defined]

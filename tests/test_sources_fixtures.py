@@ -2,9 +2,13 @@
 
 Each folder of tests/fixtures/sources/ is named by a source id and holds `source.toml` (the source
 as it is configured, loaded through the real config validation), the saved pages, `urls.json`
-(which URL serves which page, and which gazette norm views to parse) and `expected.json` (today's
-date for the run, every Link discovery gives, and the fields of each norm view). A source of the
-project's config files without a folder, or a kind without one, fails the suite.
+(which request each page answers, and which norm pages to extract: fixturesite.py) and
+`expected.json`: today's date for the run, what discovery asked, every Link it gives, the drift it
+noted, per documented field how many items had it (gazettes), and what extraction makes of each
+norm page with its link (title, dates, norms, and the norm the gazette lists). A source of the
+project's config files without a folder, a kind or a gazette platform without one, fails the suite.
+Every gazette folder's README.md names the documented shape (GAZETTES.md section) and year it
+follows.
 
 Regenerate after a deliberate change with `UPDATE_FIXTURES=1 pytest tests/test_sources_fixtures.py`
 and read the diff: the expected files are reviewed by eye, never trusted blindly.
@@ -14,46 +18,28 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-import hashlib
 import json
 import os
-from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
 import pytest
+from fixturesite import FixtureClient, Spec
 from support import ROOT
 
 from pipeline.config import load_config
-from pipeline.errors import FailureClass, FetchError
+from pipeline.extract import extract_document
 from pipeline.fetch import DiscoverContext, discover_links
-from pipeline.fetch.gazette import PLATFORMS
-from pipeline.models import Fetched, Source, SourceKind
+from pipeline.fetch.platforms import PLATFORMS, field_report
+from pipeline.models import Link, Source, SourceKind
 
 FIXTURES = ROOT / "tests" / "fixtures" / "sources"
 FOLDERS = sorted(p for p in FIXTURES.iterdir() if p.is_dir())
 CONFIGS = [ROOT / "sources.toml", ROOT / "demo" / "sources.toml"]
 # policy-links reads the database, not pages: it has nothing to save.
 PAGELESS = {SourceKind.POLICY_LINKS}
-
-
-class FixtureGetter:
-    """Serves a folder's pages for the URLs urls.json names; any other URL is a 404."""
-
-    def __init__(self, folder: Path, urls: Mapping[str, str]) -> None:
-        self.folder, self.urls = folder, urls
-        self.asked: list[str] = []
-
-    def get(
-        self, url: str, headers: Mapping[str, str] | None = None, *, delay: float | None = None
-    ) -> Fetched:
-        self.asked.append(url)
-        if url not in self.urls:
-            raise FetchError(url, FailureClass.HTTP_4XX, "HTTP 404")
-        body = (self.folder / self.urls[url]).read_bytes()
-        return Fetched(
-            url, url, 200, {}, body, hashlib.sha256(body).hexdigest(), dt.datetime.now(dt.UTC)
-        )
+# The INLABS fixture logs in: the account comes from the environment, never from a file we commit.
+ACCOUNT = {"INLABS_EMAIL": "observatorio@example.org", "INLABS_PASSWORD": "fixture-password"}
 
 
 def _source(folder: Path) -> Source:
@@ -63,30 +49,63 @@ def _source(folder: Path) -> Source:
 
 
 def _jsonable(record: Any) -> dict[str, Any]:
-    out = dataclasses.asdict(record)
+    out = {f.name: getattr(record, f.name) for f in dataclasses.fields(record)}
+    fetched = out.pop("fetched", None)
+    if fetched is not None:  # a single-use response: its identity, not its bytes
+        out["fetched"] = {"url": fetched.url, "sha256": fetched.sha256, "bytes": len(fetched.body)}
     return {k: (v.isoformat() if isinstance(v, dt.date) else v) for k, v in out.items()}
+
+
+def _document(body: bytes, url: str, link: Link | None, source: Source) -> dict[str, Any]:
+    got = extract_document(body, url=url, listed=link, country=source.country)
+    return {
+        "title": got.title,
+        "published": got.published.value.isoformat() if got.published else None,
+        "norms": list(dict.fromkeys(m.key for m in got.norms))[:8],
+        "listed_norms": [m.key for m in got.listed_norms],
+        "gazette_dates": [
+            f"{d.value.isoformat()} {d.norm}" for d in got.dates if d.kind.value == "gazette"
+        ],
+    }
 
 
 def _actual(folder: Path) -> dict[str, Any]:
     source = _source(folder)
-    spec = json.loads((folder / "urls.json").read_text(encoding="utf-8"))
+    spec = Spec.load(folder)
     expected_path = folder / "expected.json"
     today = "2021-04-22"
     if expected_path.exists():
         today = json.loads(expected_path.read_text(encoding="utf-8"))["today"]
-    getter = FixtureGetter(folder, spec["urls"])
-    ctx = DiscoverContext(client=getter, today=dt.date.fromisoformat(today))
-    links = [_jsonable(link) for link in discover_links(source, ctx)]
-    views = {}
-    for name, url in spec.get("views", {}).items():
-        platform = PLATFORMS[source.options["platform"]]
-        entry = platform.parse_norm_view((folder / name).read_bytes(), url)
-        views[name] = _jsonable(entry)
-    return {"today": today, "asked": getter.asked, "links": links, "views": views}
+    client = FixtureClient(spec)
+    ctx = DiscoverContext(client=client, today=dt.date.fromisoformat(today))
+    links = list(discover_links(source, ctx))
+    by_url = {link.url: link for link in links}
+    platform = str(source.options.get("platform", ""))
+    return {
+        "today": today,
+        "asked": client.asked,
+        "links": [_jsonable(link) for link in links],
+        "notes": [f"{n.failure.value}: {n.detail}" for n in ctx.notes],
+        "fields": field_report(platform, links) if platform else [],
+        "documents": {
+            **{
+                name: _document((folder / name).read_bytes(), url, by_url.get(url), source)
+                for name, url in spec.raw.get("documents", {}).items()
+            },
+            # What a single-use or account-only link answered, extracted as the run would.
+            **{
+                link.url: _document(link.fetched.body, link.url, link, source)
+                for link in links
+                if link.fetched is not None
+            },
+        },
+    }
 
 
 @pytest.mark.parametrize("folder", FOLDERS, ids=[f.name for f in FOLDERS])
-def test_source_fixture(folder: Path) -> None:
+def test_source_fixture(folder: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    for name, value in ACCOUNT.items():
+        monkeypatch.setenv(name, value)
     got = _actual(folder)
     expected_path = folder / "expected.json"
     if os.environ.get("UPDATE_FIXTURES"):
@@ -96,7 +115,7 @@ def test_source_fixture(folder: Path) -> None:
     assert got == json.loads(expected_path.read_text(encoding="utf-8"))
 
 
-def test_every_source_and_every_kind_has_fixtures() -> None:
+def test_every_source_kind_and_platform_has_fixtures() -> None:
     declared = [s for path in CONFIGS for s in load_config(path).sources]
     missing = sorted(
         s.id
@@ -104,7 +123,22 @@ def test_every_source_and_every_kind_has_fixtures() -> None:
         if s.kind not in PAGELESS and not (FIXTURES / s.id / "expected.json").is_file()
     )
     assert not missing, f"sources without saved pages and expected output: {missing}"
-    kinds = {_source(folder).kind for folder in FOLDERS}
+    sources = [_source(folder) for folder in FOLDERS]
+    kinds = {s.kind for s in sources}
     assert set(SourceKind) - PAGELESS <= kinds, f"kinds without fixtures: {set(SourceKind) - kinds}"
+    platforms = {str(s.options["platform"]) for s in sources if s.kind is SourceKind.GAZETTE}
+    assert set(PLATFORMS) <= platforms, f"platforms without fixtures: {set(PLATFORMS) - platforms}"
     for folder in FOLDERS:
         assert (folder / "expected.json").is_file(), f"{folder.name}: no expected.json"
+
+
+@pytest.mark.parametrize("folder", FOLDERS, ids=[f.name for f in FOLDERS])
+def test_gazette_fixtures_name_the_shape_they_follow(folder: Path) -> None:
+    source = _source(folder)
+    if source.kind is not SourceKind.GAZETTE:
+        return
+    note = (folder / "README.md").read_text(encoding="utf-8")
+    assert "GAZETTES.md §" in note, f"{folder.name}: README.md names no GAZETTES.md section"
+    assert any(str(year) in note for year in range(2013, 2031)), f"{folder.name}: no year"
+    module = ROOT / "pipeline" / "fetch" / "platforms" / f"{source.options['platform']}.py"
+    assert "GAZETTES.md §" in module.read_text(encoding="utf-8"), f"{module.name}: no shape noted"

@@ -13,9 +13,10 @@ from .. import app, store
 from ..archive import iter_archive
 from ..errors import FetchError, InputError, PipelineError
 from ..fetch import DiscoverContext, discover_links
+from ..fetch.platforms import field_report
 from ..fetch.polite import PoliteGetter
 from ..localfiles import check_regular
-from ..models import Link, Source
+from ..models import Link, Source, SourceKind
 from ..net import HttpClient, RobotsCache
 from .common import EXIT_PARTIAL, country_option, given_country, options
 
@@ -45,7 +46,9 @@ def sources_list() -> None:
 def sources_check(source_ids: tuple[str, ...], offline: bool, limit: int) -> None:
     """Validate the config and show what a run would fetch (listing pages only, no writes).
 
-    Exits 1 when a source cannot be read (robots.txt, network, a page that is not a listing)."""
+    A gazette source also shows, per documented field, how many listed items had it. Exits 1
+    when a source cannot be read (robots.txt, network, a page that is not a listing, a platform
+    whose layout changed)."""
     opts = options()
     config = app.load(opts)  # every key validated here: a bad one is a one-line error
     chosen = [config.source(s) for s in source_ids] or [s for s in config.sources if s.enabled]
@@ -74,19 +77,26 @@ def _check(
     policy_links: list[Link],
     limit: int,
 ) -> bool:
-    ctx = DiscoverContext(PoliteGetter(client, robots, source.delay_seconds), policy_links)
+    session = PoliteGetter(client, robots, source.delay_seconds).session()
+    ctx = DiscoverContext(session, policy_links)
+    platform = str(source.options["platform"]) if source.kind is SourceKind.GAZETTE else ""
+    label = f"{source.kind.value}/{platform}" if platform else source.kind.value
     try:
         links = list({link.url: link for link in discover_links(source, ctx)}.values())
     except FetchError as exc:
-        click.echo(f"{source.id} [{source.kind.value}]: FAILED {exc.failure.value}: {exc.detail}")
+        click.echo(f"{source.id} [{label}]: FAILED {exc.failure.value}: {exc.detail}")
         return False
-    click.echo(f"{source.id} [{source.kind.value}]: {len(links)} links")
+    click.echo(f"{source.id} [{label}]: {len(links)} links")
+    for note in ctx.notes:  # the primary route drifted; a fallback read these links
+        click.echo(f"  ! {note.failure.value}: {note.detail}")
+    for line in field_report(platform, links) if platform else ():
+        click.echo(f"  {line}")
     for link in links[: max(0, limit)]:
         date = link.listed_date.isoformat() if link.listed_date else "----------"
         click.echo(f"  {date}  {link.url}  {link.listed_title[:70]}")
     if len(links) > limit:
         click.echo(f"  ... and {len(links) - limit} more")
-    return True
+    return not ctx.notes
 
 
 @click.command()

@@ -23,9 +23,13 @@ class ExportData:
     archive_base: str = ""
 
     def archived_copy(self, source: LinkedSource) -> str:
-        """The archived copy to point readers at, only for a link `check-links` found dead."""
+        """The archived copy to point readers at: for a link `check-links` found dead, and for a
+        link that cannot be fetched twice (a single-use PDF, an account's download), whose
+        archived copy is the only way a reader can see what was cited."""
         details = self.details.get(source.url)
-        if details is None or details.link_state != "dead" or not details.archive_ref:
+        if details is None or not details.archive_ref:
+            return ""
+        if details.link_state != "dead" and not details.archive_only:
             return ""
         if not self.archive_base:
             return details.archive_ref

@@ -17,13 +17,16 @@ from dataclasses import replace
 from pipeline.extract.countries import month_first
 from pipeline.extract.dates import Reading, find_dates
 from pipeline.extract.language import detect_language
-from pipeline.extract.norms import find_relations
+from pipeline.extract.norms import find_norms, find_relations
 from pipeline.extract.origin import tell_country
 from pipeline.extract.reading import read_norms
 from pipeline.extract.summary import summarize
 from pipeline.extract.text import read_document
 from pipeline.models import (
     CountryMethod,
+    DateKind,
+    DateMention,
+    DateMethod,
     DocumentCountry,
     Extraction,
     Link,
@@ -34,6 +37,8 @@ from pipeline.models import (
 # Bump whenever the output for the same bytes can change: extractions are keyed by
 # (document, extractor version), so a bump makes `pipeline extract` redo old documents.
 EXTRACTOR_VERSION = "3"
+# Flag of a norm read from a gazette's listing rather than from the text.
+LISTED = "listed"
 # How far into the main text a heading may start and still count as "the text has its title".
 TITLE_WINDOW = 300
 _SPACE = re.compile(r"\s+")
@@ -52,6 +57,48 @@ def _known(country: str | DocumentCountry) -> DocumentCountry | None:
         return country if country.known else None
     code = country.strip().upper()
     return DocumentCountry(code, CountryMethod.GIVEN, "given") if code else None
+
+
+def listed_norms(listed: Link | None, country: str) -> tuple[NormMention, ...]:
+    """The norm an official gazette's listing says the document is: its type and number as the
+    gazette printed them ("DECRETO SUPREMO", "004-2021-JUS"), read by the grammar of the country
+    the caller knows (a gazette source always declares one; none known, none read).
+    The listing is the platform's own index of its norms, so this is the document's identity, not
+    a mention somewhere in it (flagged "listed", with no span in the text)."""
+    extra = listed.extra if listed is not None else {}
+    kind, number, year = (extra.get(k, "") for k in ("type", "number", "year"))
+    if not extra.get("gazette") or not kind or not number or not country:
+        return ()
+    phrase = f"{kind} N° {number}" + (f" de {year}" if year and year not in number else "")
+    found = find_norms(phrase, country=country)
+    if not found or found[0].start != 0:
+        return ()
+    return (replace(found[0], start=0, end=0, flags=found[0].flags | {LISTED}),)
+
+
+def _gazette_dates(listed: Link | None, norms: tuple[NormMention, ...]) -> tuple[DateMention, ...]:
+    """The gazette's publication date of its own norm, from the listing."""
+    if listed is None or listed.listed_date is None or not norms:
+        return ()
+    return (
+        DateMention(listed.listed_date, DateKind.GAZETTE, DateMethod.LISTING, norm=norms[0].key),
+    )
+
+
+def _title(
+    page_title: str, listed: Link | None, norms: tuple[NormMention, ...], country: str
+) -> str:
+    """The page's title, unless an official gazette listed the page and the title does not name
+    the listed norm (a portal's generic "Dispositivo legal", El Peruano's embedded head naming an
+    unrelated norm, a DOF page titled "DOF - Diario Oficial de la Federación"): then the gazette's
+    own words, the listing's title."""
+    fallback = listed.listed_title if listed is not None else ""
+    if not page_title or not fallback:
+        return page_title or fallback
+    if listed is None or not listed.extra.get("gazette"):
+        return page_title
+    named = {m.key for m in find_norms(page_title, country=country)} if country else set()
+    return page_title if norms and norms[0].key in named else fallback
 
 
 def _with_title(title: str, text: str) -> str:
@@ -82,7 +129,9 @@ def extract_document(
     text tell it, or it stays undetermined. `earliest` is the source's window: an earlier date is
     not taken as the publication date."""
     page = read_document(body, url=url, content_type=content_type)
-    title = page.title or (listed.listed_title if listed else "")
+    known = _known(country)
+    gazette = listed_norms(listed, known.code if known else "")
+    title = _title(page.title, listed, gazette, known.code if known else "")
     if page.page_class != "ok":
         return Extraction(
             url=url,
@@ -104,7 +153,7 @@ def extract_document(
     if text != page.text:
         page = replace(page, text=text)
     language = detect_language(page.text or title, page.lang)
-    where = tell_country(url, title, text, _known(country))
+    where = tell_country(url, title, text, known)
     norms, relations = _norms(text, where, language)
     found = find_dates(
         page,
@@ -121,7 +170,7 @@ def extract_document(
         language=language,
         text=text,
         published=found.published,
-        dates=found.dates,
+        dates=found.dates + _gazette_dates(listed, gazette),
         norms=norms,
         relations=relations,
         summary=summarize(page.text, norms, page.description, title),
@@ -131,4 +180,5 @@ def extract_document(
         charset=page.charset,
         charset_method=page.charset_method,
         country=where,
+        listed_norms=gazette,
     )

@@ -5,10 +5,10 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from ..models import Link, Source, SourceKind
-from .base import DiscoverContext, Fetcher, Getter
+from .base import Client, DiscoverContext, Fetcher, Getter, Sessions
 from .feed import FeedFetcher
-from .gazette import GazetteFetcher
 from .listing import ListingFetcher
+from .platforms import GazetteFetcher
 from .policy_links import PolicyLinksFetcher
 from .sitemap import SitemapFetcher
 
@@ -26,4 +26,4 @@ def discover_links(source: Source, ctx: DiscoverContext) -> Iterator[Link]:
     return FETCHERS[source.kind].discover(source, ctx)
 
 
-__all__ = ["DiscoverContext", "Fetcher", "Getter", "discover_links"]
+__all__ = ["Client", "DiscoverContext", "Fetcher", "Getter", "Sessions", "discover_links"]

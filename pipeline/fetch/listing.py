@@ -3,7 +3,10 @@
 Options (validated when the config loads): `items` (required: one element per listed item),
 `link` (the item's link, default "a"), `title`, `date` (elements inside the item), `date_format`
 (strptime formats tried before the common forms), `next` (the next-page link, on the page) and
-`max_pages` (default 5). Takes a Source; gives Links with the title and date the listing prints.
+`max_pages` (default 5). Selectors are soupsieve's CSS, so data can say what code would:
+`items = "article:-soup-contains('Decreto')"` keeps the cards that mention a decree,
+`items = "li:has(> a[href$='.pdf'])"` those with a PDF. Takes a Source; gives Links with the title
+and date the listing prints.
 """
 
 from __future__ import annotations
@@ -13,11 +16,9 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from lxml import html as lxml_html
-
 from ..models import Link, Source
 from .base import DiscoverContext, window_start
-from .listed import absolute, date_of, parse_html, select, text_of
+from .listed import Node, absolute, attr, date_of, parse_html, select, text_of
 
 # Pagination is followed this far by default: a nightly run needs the newest items only, and a
 # listing whose "next" link loops must still end.
@@ -47,16 +48,16 @@ def parse_listing(body: bytes, url: str, source: Source) -> ListingPage:
     next_url = ""
     if opts.get("next"):
         found = select(root, str(opts["next"]))
-        next_url = absolute(url, found[0].get("href")) if found else ""
+        next_url = absolute(url, attr(found[0], "href")) if found else ""
     return ListingPage(tuple(links), next_url)
 
 
-def _item(item: lxml_html.HtmlElement, base: str, source: Source) -> Link | None:
+def _item(item: Node, base: str, source: Source) -> Link | None:
     opts = source.options
     anchors = select(item, str(opts.get("link", "a")))
-    if item.tag == "a" and not anchors:
+    if item.name == "a" and not anchors:
         anchors = [item]
-    url = absolute(base, anchors[0].get("href")) if anchors else ""
+    url = absolute(base, attr(anchors[0], "href")) if anchors else ""
     if not url:
         return None
     title = _first_text(item, opts.get("title")) or (text_of(anchors[0]) if anchors else "")
@@ -67,7 +68,7 @@ def _item(item: lxml_html.HtmlElement, base: str, source: Source) -> Link | None
     return Link(source.id, url, listed_title=title, listed_date=date, source_name=source.name)
 
 
-def _first_text(item: lxml_html.HtmlElement, css: object) -> str:
+def _first_text(item: Node, css: object) -> str:
     if not css:
         return ""
     found = select(item, str(css))

@@ -14,6 +14,9 @@ from dataclasses import dataclass, field
 from ..models import NormMention
 from .index import KnownNorm, PolicyLookup
 
+# An official gazette's listing says the document *is* this norm (its own index, not a mention):
+# the strongest evidence there is, above the title's.
+W_EXACT_GAZETTE = 0.97
 W_EXACT_TITLE = 0.95
 W_EXACT_LEAD = 0.92
 W_EXACT_BODY = 0.7
@@ -104,6 +107,9 @@ def norm_evidence(
 
 
 def _exact_weight(known: KnownNorm, where: str, ctx: Context) -> tuple[float, str]:
+    if where == "gazette":
+        said = f"the official gazette lists this document as {known.display}"
+        return W_EXACT_GAZETTE, f"{said}, one of this policy's norms"
     if where in ("title", "lead"):
         weight = W_EXACT_TITLE if where == "title" else W_EXACT_LEAD
         return weight, f"cites {known.display}, one of this policy's norms, in the {where}"
@@ -146,7 +152,7 @@ def _partial(
     ]
     if len({k.key for k in fits}) != 1:
         return False
-    weight = W_PARTIAL_LEAD if where in ("title", "lead") else W_PARTIAL_BODY
+    weight = W_PARTIAL_LEAD if where in ("gazette", "title", "lead") else W_PARTIAL_BODY
     for known in fits:
         missing = "issuer" if mention.type == known.type else "type and issuer"
         reason = (

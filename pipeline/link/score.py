@@ -50,6 +50,8 @@ def score_document(
         country=extraction.country.code,
         cited=frozenset(m.key for m, _ in placed),
     )
+    for mention in extraction.listed_norms:  # what the gazette's listing says the page is
+        norm_evidence(mention, "gazette", ctx, lookup, board)
     for mention, where in placed:
         norm_evidence(mention, where, ctx, lookup, board)
     _alias_evidence(extraction, lookup, board)

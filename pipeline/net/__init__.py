@@ -7,10 +7,11 @@
     pin.py         connections pinned to the address the guard checked; the total deadline
     robots.py      robots.txt, read once per site per run
     politeness.py  one request in flight per host, delays, backoff, Retry-After
+    session.py     HttpSession: one source's cookie jar over the same guarded client
 
 Fetchers, the run and the commands import from this package only: `from pipeline.net import ...`.
 """
 
-from pipeline.net.http import HttpClient, HttpSettings, RateLimited, RobotsCache
+from pipeline.net.http import HttpClient, HttpSession, HttpSettings, RateLimited, RobotsCache
 
-__all__ = ["HttpClient", "HttpSettings", "RateLimited", "RobotsCache"]
+__all__ = ["HttpClient", "HttpSession", "HttpSettings", "RateLimited", "RobotsCache"]

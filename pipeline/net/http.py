@@ -1,7 +1,8 @@
 """The fetch stage's only door to the network, and the only module that imports httpx.
 
 Takes a URL (from data: feeds, listings, policy entries) and gives a `Fetched` record, or raises
-`FetchError` with a `FailureClass` and the number of attempts. On the way it:
+`FetchError` with a `FailureClass` and the number of attempts; a GET, or a platform's form POST
+(`request`), with cookies only inside a source's session (`session()`, session.py). On the way it:
 
 - refuses every address that is not public, by the resolved IP, on every redirect hop, before any
   connection is made (guard.py), and connects to exactly the checked IP (pin.py), so DNS
@@ -27,6 +28,8 @@ import re
 import ssl
 import time
 from collections.abc import Callable, Iterable, Iterator, Mapping
+from dataclasses import dataclass
+from http.cookiejar import CookieJar
 from types import TracebackType
 
 import httpx
@@ -45,6 +48,7 @@ from pipeline.net.body import parse_encodings as _parse_encodings
 from pipeline.net.guard import AddressRefused, Resolver, resolve_checked, system_resolver
 from pipeline.net.politeness import HostSlots, backoff_delay, defer_until, retry_after_seconds
 from pipeline.net.robots import RobotsCache
+from pipeline.net.session import Call, HttpSession
 from pipeline.net.settings import (
     REDIRECTS,
     RETRY_STATUSES,
@@ -55,7 +59,7 @@ from pipeline.net.settings import (
     status_class,
 )
 
-__all__ = ["HttpClient", "HttpSettings", "RateLimited", "RobotsCache"]
+__all__ = ["HttpClient", "HttpSession", "HttpSettings", "RateLimited", "RobotsCache"]
 
 # Never forwarded to another origin on a redirect: they authenticate us to the first one only.
 _PRIVATE_HEADERS = frozenset({"authorization", "cookie", "proxy-authorization"})
@@ -64,6 +68,12 @@ _PRIVATE_HEADERS = frozenset({"authorization", "cookie", "proxy-authorization"})
 _RESERVED_HEADERS = frozenset({"host", "accept-encoding"})
 # Describe the wire form, not the decoded body we return.
 _WIRE_HEADERS = frozenset({"content-encoding", "content-length", "transfer-encoding"})
+
+
+@dataclass(frozen=True)
+class _Hop:
+    url: httpx.URL
+    status: int
 
 
 class _CoreBody(httpx.SyncByteStream):
@@ -95,6 +105,7 @@ class _PinnedTransport(httpx.BaseTransport):
             request.headers.raw,
             request.stream,
             dict(request.extensions),
+            method=request.method.encode("ascii"),
         )
         return httpx.Response(
             status, headers=headers, stream=_CoreBody(stream), extensions=extensions
@@ -173,19 +184,45 @@ class HttpClient:
         with the decoded body and lower-case header names; raises FetchError otherwise. `delay`
         overrides the settings' per-host delay (a source's own politeness). A URL refused before
         any request (bad scheme, credentials) fails with attempts=0."""
+        return self.request("GET", url, headers=headers, delay=delay)
+
+    def request(
+        self,
+        method: str,
+        url: str,
+        *,
+        data: Mapping[str, str] | None = None,
+        headers: Mapping[str, str] | None = None,
+        delay: float | None = None,
+        jar: CookieJar | None = None,
+    ) -> Fetched:
+        """`get`'s path for a GET or a form POST (`data`, sent url-encoded), under the same guard,
+        deadlines, caps, retries and politeness. `jar` is a session's cookie jar (session.py):
+        cookies are sent and kept only with one; without it no cookie is ever stored. A platform's
+        POSTs are searches and logins, which are safe to repeat, so they retry like GETs; a 301,
+        302 or 303 answering a POST is followed with a GET, as browsers do (RFC 9110 §15.4)."""
+        if method not in ("GET", "POST"):
+            raise ValueError(f"unsupported method {method!r}")
         try:
             target = _check_url(url)
         except AttemptFailed as failed:
             raise FetchError(url, failed.failure, failed.detail, attempts=0) from None
         wanted = {k: v for k, v in (headers or {}).items() if k.lower() not in _RESERVED_HEADERS}
         pause = self.settings.host_delay if delay is None else delay
+        call = Call(method, dict(data) if data is not None else None, jar)
         attempts = 0
         while True:
             attempts += 1
             try:
-                return self._attempt(url, target, wanted, pause)
+                return self._attempt(url, target, wanted, pause, call)
             except AttemptFailed as failed:
                 self._sleep(self._plan_retry(url, failed, attempts))
+
+    def session(self) -> HttpSession:
+        """A client of one source's run with its own cookie jar (a platform's login, a JSF
+        session id): cookies never cross to another source, and go only to the hosts that set
+        them."""
+        return HttpSession(self)
 
     def _plan_retry(self, url: str, failed: AttemptFailed, attempts: int) -> float:
         """Seconds to wait before the next attempt, or raise the final FetchError."""
@@ -213,13 +250,15 @@ class HttpClient:
         return resolve_checked(host, port, s.allow_addresses, s.allow_ports, self._resolver)
 
     def _attempt(
-        self, url: str, target: httpx.URL, headers: dict[str, str], pause: float
+        self, url: str, target: httpx.URL, headers: dict[str, str], pause: float, call: Call
     ) -> Fetched:
         with pin.request_scope(self._clock() + self.settings.total_deadline) as pins:
             for _hop in range(self.settings.max_redirects + 1):
-                result = self._hop(url, target, headers, pause, pins)
-                if isinstance(result, Fetched):
-                    return result
+                hop = self._hop(url, target, headers, pause, pins, call)
+                if isinstance(hop, Fetched):
+                    return hop
+                call = call.redirected(hop.status)
+                result = hop.url
                 if (result.scheme, result.raw_host, result.port) != (
                     target.scheme,
                     target.raw_host,
@@ -234,8 +273,14 @@ class HttpClient:
         )
 
     def _hop(
-        self, url: str, target: httpx.URL, headers: dict[str, str], pause: float, pins: pin.Pins
-    ) -> Fetched | httpx.URL:
+        self,
+        url: str,
+        target: httpx.URL,
+        headers: dict[str, str],
+        pause: float,
+        pins: pin.Pins,
+        call: Call,
+    ) -> Fetched | _Hop:
         """One request: guard, wait for the host's turn, send, and conclude (a record or a hop)."""
         host = target.raw_host.decode("ascii")
         wire, headers = self._wire(target, headers)
@@ -247,7 +292,7 @@ class HttpClient:
             raise _classify(exc, in_body=False) from None
         with self._slots.hold(host, pause) as queued:
             pin.extend_deadline(queued)  # waiting our turn is politeness, not server slowness
-            response = self._send(wire, headers)
+            response = self._send(target, wire, headers, call)
             try:
                 return self._conclude(url, target, response)
             finally:
@@ -263,24 +308,33 @@ class HttpClient:
         host = target.raw_host.decode("ascii")
         return target.copy_with(scheme="http", port=mapped[1]), {**headers, "Host": host}
 
-    def _send(self, target: httpx.URL, headers: dict[str, str]) -> httpx.Response:
+    def _send(
+        self, target: httpx.URL, wire: httpx.URL, headers: dict[str, str], call: Call
+    ) -> httpx.Response:
         """Straight to the transport: `Client.send` would pre-build the redirect request and
-        raise on a Location it cannot parse ("data:..."), losing the response we must classify."""
-        request = self._client.build_request("GET", target, headers=headers)
+        raise on a Location it cannot parse ("data:..."), losing the response we must classify.
+        Cookies are matched against the real `target`, never the resolve map's `wire` address."""
+        request = self._client.build_request(call.method, wire, headers=headers, data=call.data)
+        real = self._client.build_request(call.method, target) if call.jar is not None else None
+        if real is not None and call.jar is not None:
+            httpx.Cookies(call.jar).set_cookie_header(real)
+            if "cookie" in real.headers and "cookie" not in request.headers:
+                request.headers["Cookie"] = real.headers["cookie"]
         try:
             response = self._transport.handle_request(request)
         except _NETWORK_ERRORS as exc:
             raise self._failure(exc, in_body=False) from None
         response.request = request
-        self._client.cookies.extract_cookies(response)
+        if real is not None and call.jar is not None:
+            httpx.Cookies(call.jar).extract_cookies(
+                httpx.Response(response.status_code, headers=response.headers, request=real)
+            )
         return response
 
-    def _conclude(
-        self, url: str, target: httpx.URL, response: httpx.Response
-    ) -> Fetched | httpx.URL:
+    def _conclude(self, url: str, target: httpx.URL, response: httpx.Response) -> Fetched | _Hop:
         status = response.status_code
         if status in REDIRECTS:
-            return _next_hop(target, response)
+            return _Hop(_next_hop(target, response), status)
         if 200 <= status < 300 or status == 304:
             body = self._read_body(response) if status != 304 else b""
             return _fetched(url, target, response, body)

@@ -164,11 +164,13 @@ class PinnedPool:
         headers: Headers,
         content: Iterable[bytes],
         extensions: dict[str, Any],
+        method: bytes = b"GET",
     ) -> tuple[int, Headers, Iterable[bytes], dict[str, Any]]:
-        """GET `url` (scheme, host, port, target) → status, headers, body stream, extensions."""
+        """`method` (GET, or a form's POST) `url` (scheme, host, port, target) → status,
+        headers, body stream, extensions."""
         scheme, host, port, target = url
         request = httpcore.Request(
-            method=b"GET",
+            method=method,
             url=httpcore.URL(scheme=scheme, host=host, port=port, target=target),
             headers=headers,
             content=content,

@@ -108,6 +108,7 @@ def extraction_data(e: Extraction) -> str:
             "dates": [date_to_json(d) for d in e.dates],
             "norms": [norm_to_json(m) for m in e.norms],
             "relations": [relation_to_json(r) for r in e.relations],
+            "listed_norms": [norm_to_json(m) for m in e.listed_norms],
         },
         ensure_ascii=False,
     )
@@ -132,6 +133,7 @@ def extraction_from_row(row: Mapping[str, Any], url: str) -> Extraction:
         charset=_optional(row, "charset"),
         charset_method=_optional(row, "charset_method"),
         country=country_from_json(data.get("country")),
+        listed_norms=tuple(norm_from_json(m) for m in data.get("listed_norms", ())),
     )
 
 

@@ -274,6 +274,18 @@ def conditional_headers(db: sqlite_utils.Database, url: str) -> dict[str, str]:
     return headers
 
 
+def archive_only_urls(db: sqlite_utils.Database) -> list[str]:
+    """Documents whose link cannot be fetched again (single-use, behind an account) and that are
+    already archived: their platforms skip them instead of spending the one use again."""
+    return [
+        str(row[0])
+        for row in db.conn.execute(
+            "SELECT d.url FROM documents d WHERE json_extract(d.listed_extra, '$.archive_only')"
+            " IS NOT NULL AND EXISTS (SELECT 1 FROM versions v WHERE v.document_id = d.id)"
+        )
+    ]
+
+
 def listed_urls(db: sqlite_utils.Database) -> list[tuple[str, str, str, str]]:
     """(url, source_name, country, policy id) of every source the policies list, in a stable
     order (a URL two entries list is given once, with the first entry's country)."""

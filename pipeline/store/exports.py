@@ -111,10 +111,13 @@ class SourceDetails:
     source_id: str
     country: str
     link_state: str = "unchecked"  # ok | dead | unchecked
+    # Why the link itself cannot be fetched again (a single-use PDF, an account): "" for most.
+    archive_only: str = ""
 
 
 _DETAILS = """
-    SELECT d.url, d.source_id, d.country, v.fetched_at, v.archive_ref, c.ok
+    SELECT d.url, d.source_id, d.country, v.fetched_at, v.archive_ref, c.ok,
+           json_extract(d.listed_extra, '$.archive_only')
     FROM documents d
     LEFT JOIN versions v ON v.id = (SELECT MAX(id) FROM versions WHERE document_id = d.id)
     LEFT JOIN link_checks c ON c.url = d.url
@@ -129,10 +132,10 @@ def source_details(db: sqlite_utils.Database, urls: Iterable[str]) -> dict[str, 
     for start in range(0, len(wanted), 500):
         part = wanted[start : start + 500]
         sql = _DETAILS.format(marks=", ".join("?" for _ in part))
-        for url, source_id, country, fetched_at, ref, ok in db.conn.execute(sql, part):
+        for url, source_id, country, fetched_at, ref, ok, only in db.conn.execute(sql, part):
             state = "unchecked" if ok is None else ("ok" if ok else "dead")
             accessed = fetched_at[:10] if fetched_at else None
-            out[url] = SourceDetails(accessed, ref or "", source_id, country, state)
+            out[url] = SourceDetails(accessed, ref or "", source_id, country, state, only or "")
     return out
 
 

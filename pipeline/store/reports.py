@@ -105,6 +105,25 @@ def failures_by_source(db: sqlite_utils.Database, run_id: int) -> dict[str, dict
     return out
 
 
+# A report names at most this many layout changes per source: one is enough to act on.
+LAYOUT_DETAILS = 5
+
+
+def layout_changes(db: sqlite_utils.Database, run_id: int) -> dict[str, list[str]]:
+    """What each source's platform found missing in this run ("no key 'NotasMatutinas'")."""
+    out: dict[str, list[str]] = {}
+    rows = db.conn.execute(
+        "SELECT source_id, url, detail FROM failures WHERE run_id = ? AND failure_class = ?"
+        " ORDER BY id",
+        (run_id, "layout_changed"),
+    )
+    for source, url, detail in rows:
+        found = out.setdefault(str(source), [])
+        if len(found) < LAYOUT_DETAILS:
+            found.append(f"{detail} ({url})")
+    return out
+
+
 def last_new_item(db: sqlite_utils.Database) -> dict[str, str]:
     """When each source last gave us a document we had not read before (ISO time)."""
     sql = f"SELECT source_id, MAX(first_read) FROM ({_FIRST_READ}) GROUP BY source_id"  # noqa: S608
