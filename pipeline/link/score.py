@@ -23,10 +23,11 @@ from .evidence import (
     Board,
     Context,
     Evidence,
+    Span,
     new_board,
     norm_evidence,
 )
-from .index import PolicyLookup
+from .index import PolicyLookup, word_span, words
 
 MAX_SCORE = 0.99
 
@@ -43,8 +44,8 @@ def score_document(
         published_year=extraction.published.value.year if extraction.published else None,
         country=country.upper(),
     )
-    for mention, where in _placed(extraction, settings, country):
-        norm_evidence(mention, where, ctx, lookup, board)
+    for mention, where, field_name in _placed(extraction, settings, country):
+        norm_evidence(mention, where, ctx, lookup, board, field_name)
     _alias_evidence(extraction, ctx, lookup, board)
     _relation_evidence(extraction, lookup, board)
     return _decide(board, settings)
@@ -86,35 +87,49 @@ def _after_title(text: str, title: str) -> int:
 
 def _placed(
     extraction: Extraction, settings: LinkSettings, country: str
-) -> list[tuple[NormMention, str]]:
-    """Each norm mention with where it stands. When the text opens with the title (extract heads
-    it so), the title's mentions are the text's own first ones and count once, as "title";
-    otherwise the title is read on its own."""
+) -> list[tuple[NormMention, str, str]]:
+    """Each norm mention with where it stands and which string its span is in. When the text
+    opens with the title (extract heads it so), the title's mentions are the text's own first
+    ones and count once, as "title"; otherwise the title is read on its own."""
     text = extraction.text
     title_end = _after_title(text, extraction.title)
     end = lead_end(text, title_end, settings)
-    placed: list[tuple[NormMention, str]] = []
+    placed: list[tuple[NormMention, str, str]] = []
     if not title_end and extraction.title:
-        placed = [(m, "title") for m in find_norms(extraction.title, country)]
+        placed = [(m, "title", "title") for m in find_norms(extraction.title, country)]
     for m in extraction.norms:
-        placed.append((m, "title" if m.start < title_end else "lead" if m.start < end else "body"))
+        where = "title" if m.start < title_end else "lead" if m.start < end else "body"
+        placed.append((m, where, "text"))
     return placed
 
 
 def _alias_evidence(
     extraction: Extraction, ctx: Context, lookup: PolicyLookup, board: Board
 ) -> None:
+    title_end = _after_title(extraction.text, extraction.title)
     for where, text in (("title", extraction.title), ("body", extraction.text)):
         for hit in lookup.find_aliases(text):
             weight = W_ALIAS_TITLE if where == "title" else W_ALIAS_BODY
             reason = f"{where} names the policy: '{hit.alias}'"
-            _add_named(board, lookup, ctx, hit.policy_id, weight, reason, f"alias:{hit.alias}")
+            last = hit.start + len(words(hit.alias)) - 1
+            span = _span_in(extraction, where, title_end, hit.start, last)
+            fact = f"alias:{hit.alias}"
+            _add_named(board, lookup, ctx, hit.policy_id, weight, reason, fact, span)
     for phrase in lookup.shared_phrases(extraction.title):
         if f"alias:{phrase.alias}" in board[phrase.policy_id].facts:
             continue  # the whole name is already there; the phrase adds nothing
         reason = f"title shares '{phrase.phrase}' with the policy's name '{phrase.alias}'"
         fact = f"phrase:{phrase.phrase}"
-        _add_named(board, lookup, ctx, phrase.policy_id, W_PHRASE_TITLE, reason, fact)
+        span = _span_in(extraction, "title", title_end, phrase.first, phrase.last)
+        _add_named(board, lookup, ctx, phrase.policy_id, W_PHRASE_TITLE, reason, fact, span)
+
+
+def _span_in(extraction: Extraction, where: str, title_end: int, first: int, last: int) -> Span:
+    """Where words[first..last] of the title or text stand. When the text opens with the title,
+    the title's words are the text's first words: the span is given in the text."""
+    if where == "title" and not title_end:
+        return ("title", *word_span(extraction.title, first, last))
+    return ("text", *word_span(extraction.text, first, last))
 
 
 def _add_named(
@@ -125,6 +140,7 @@ def _add_named(
     weight: float,
     reason: str,
     fact: str,
+    span: Span,
 ) -> None:
     policy_country = lookup.policy(policy_id).country
     if policy_country != ctx.country:
@@ -133,16 +149,16 @@ def _add_named(
             f"; but the document comes from a {ctx.country} source"
             f" and the policy is {policy_country}"
         )
-    board[policy_id].add(weight, reason, fact, "alias")
+    board[policy_id].add(weight, reason, fact, "alias", span)
 
 
 def _relation_evidence(extraction: Extraction, lookup: PolicyLookup, board: Board) -> None:
     for relation in extraction.relations:
+        span = ("text", relation.start, relation.end)
         for known in lookup.by_key(relation.target):
             reason = f"{relation.verb.value} {known.display}, one of this policy's norms"
-            board[known.policy_id].add(
-                W_AMENDMENT, reason, f"relation:{relation.verb}:{known.key}", "amendment"
-            )
+            fact = f"relation:{relation.verb}:{known.key}"
+            board[known.policy_id].add(W_AMENDMENT, reason, fact, "amendment", span)
 
 
 def combined(ev: Evidence) -> float:
@@ -175,9 +191,9 @@ def _decide(board: Board, settings: LinkSettings) -> list[Match]:
         )
         status = MatchStatus.AUTO if auto else MatchStatus.PENDING
         method = "+".join(sorted(ev.methods))
-        matches.append(
-            Match(0, pid, score, tuple(reasons), method, status, evidence_hash(ev.facts))
-        )
+        digest = evidence_hash(ev.facts)
+        marks = tuple(ev.marks)
+        matches.append(Match(0, pid, score, tuple(reasons), method, status, digest, marks))
     return matches
 
 

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from ..models import (
     DateKind,
     DateMention,
     DateMethod,
+    EvidenceMark,
     Extraction,
     NormMention,
     Relation,
@@ -113,3 +114,25 @@ def extraction_from_row(row: Mapping[str, Any], url: str) -> Extraction:
         page_class=row["page_class"],
         extractor_version=row["extractor_version"],
     )
+
+
+def marks_to_json(marks: Sequence[EvidenceMark]) -> str:
+    return json.dumps(
+        [
+            {"reason": m.reason, "kind": m.kind, "field": m.field, "start": m.start, "end": m.end}
+            for m in marks
+        ]
+    )
+
+
+def marks_from_json(text: str | None) -> tuple[EvidenceMark, ...]:
+    """Marks as stored; anything malformed (a hand-edited row) is left out, never fatal."""
+    try:
+        rows = json.loads(text or "[]")
+        return tuple(
+            EvidenceMark(int(r["reason"]), str(r["kind"]), str(r["field"]), int(r["start"]),
+                         int(r["end"]))
+            for r in rows
+        )  # fmt: skip
+    except (ValueError, TypeError, KeyError):
+        return ()
