@@ -39,9 +39,9 @@ function onScreen(el) {
 function accept() {
   const form = document.getElementById("accept");
   if (!form) return false;
-  if (!onScreen(form)) {  // never publish fields the editor has not seen
+  if (!onScreen(form)) {  // never publish fields the editor has not seen: show them first
     form.scrollIntoView({block: "center"});
-    form.querySelector("textarea[name=snippet]").focus({preventScroll: true});
+    form.classList.add("armed");  // "press a again to accept", in the form's legend
     return true;
   }
   form.requestSubmit();
@@ -119,6 +119,8 @@ function liveFilters(form) {
 function pollJob(box) {
   const bar = box.querySelector("progress");
   const text = box.querySelector(".job-text");
+  const reload = box.querySelector(".job-reload");
+  if (reload) reload.remove();  // the page follows the job itself
   async function tick() {
     const response = await fetch(box.dataset.job, {credentials: "same-origin"});
     if (!response.ok) return;
@@ -127,12 +129,7 @@ function pollJob(box) {
     bar.value = job.done;
     text.textContent = job.text;
     box.className = "job " + job.state;
-    if (job.finished) {
-      const reload = box.querySelector(".job-reload");
-      if (reload) reload.remove();
-    } else {
-      setTimeout(tick, 1000);
-    }
+    if (!job.finished) setTimeout(tick, 1000);
   }
   setTimeout(tick, 500);
 }
