@@ -58,3 +58,19 @@ def wait_for_job(db: sqlite_utils.Database, timeout: float = 10.0) -> str:
 
 def decisions_count(db: sqlite_utils.Database) -> int:
     return int(db.conn.execute("SELECT COUNT(*) FROM decisions").fetchone()[0])
+
+
+def desk_for(path: Path) -> tuple[TestClient, sqlite_utils.Database, list[int], Path]:
+    """A client over a database with the review seed, the linked gazette summary and two
+    editors (ana, ben): (client, db, match ids, path)."""
+    from test_review_support import seed, seed_gazette
+
+    from pipeline import store
+    from pipeline.review.auth import set_password
+
+    db = store.connect(path)
+    ids = seed(db)
+    ids.append(seed_gazette(db))
+    for name in ("ana", "ben"):
+        set_password(db, name, PASSWORD)
+    return client_for(path), db, ids, path

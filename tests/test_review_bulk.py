@@ -11,24 +11,17 @@ from pathlib import Path
 import pytest
 import sqlite_utils
 from click.testing import CliRunner, Result
-from review_web_support import TestClient, client_for, decisions_count, login, token
-from test_review_support import match_row, seed, seed_gazette
+from review_web_support import TestClient, decisions_count, desk_for, login, token
+from test_review_support import match_row
 
-from pipeline import store
 from pipeline.cli import cli
 from pipeline.errors import InputError
-from pipeline.review.auth import set_password
 from pipeline.store.queue import QueueFilter, fts_query, list_queue
 
 
 @pytest.fixture
 def desk(tmp_path: Path) -> tuple[TestClient, sqlite_utils.Database, list[int], Path]:
-    path = tmp_path / "b.db"
-    db = store.connect(path)
-    ids = seed(db)
-    ids.append(seed_gazette(db))
-    set_password(db, "ana", "correct horse battery")
-    return client_for(path), db, ids, path
+    return desk_for(tmp_path / "b.db")
 
 
 def shown(page: str) -> list[int]:

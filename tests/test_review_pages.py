@@ -13,23 +13,15 @@ from pathlib import Path
 import pytest
 import sqlite_utils
 from click.testing import CliRunner
-from review_web_support import TestClient, client_for, decisions_count, login, token
-from test_review_support import REGISTRY, match_row, seed, seed_gazette
+from review_web_support import TestClient, client_for, decisions_count, desk_for, login, token
+from test_review_support import REGISTRY, match_row
 
-from pipeline import store
 from pipeline.cli import cli
-from pipeline.review.auth import set_password
 
 
 @pytest.fixture
 def desk(tmp_path: Path) -> tuple[TestClient, sqlite_utils.Database, list[int], Path]:
-    path = tmp_path / "d.db"
-    db = store.connect(path)
-    ids = seed(db)
-    ids.append(seed_gazette(db))
-    set_password(db, "ana", "correct horse battery")
-    set_password(db, "ben", "correct horse battery")
-    return client_for(path), db, ids, path
+    return desk_for(tmp_path / "d.db")
 
 
 def marks(page: str, kind: str) -> list[str]:
@@ -153,7 +145,7 @@ def test_history_reads_in_plain_words_local_time_and_shows_undo_as_undo(desk) ->
     page = client.get(f"/match/{ids[0]}").text
     client.post(f"/match/{ids[0]}", data={"action": "undo", "token": token(page),
                 "csrf": form_token})  # fmt: skip
-    client.cookies.set("tz", "America/Lima")
+    client.cookies.set("tz", "America%2FLima")  # as the page's script writes it
     shown = client.get(f"/match/{ids[0]}").text
     history = shown.split('<ol class="history">', 1)[1].split("</ol>", 1)[0]
     assert re.search(r"undid ana&#39;s acceptance of \d+ \w+ \d{4}, \d\d:\d\d -05;"

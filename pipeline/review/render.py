@@ -20,6 +20,7 @@ def lang_attribute(code: str) -> Markup:
     value = language(code)
     return Markup(' lang="{}"').format(value) if value else Markup("")
 
+
 _ENV = Environment(
     loader=FileSystemLoader(Path(__file__).parent / "templates"),
     autoescape=True,  # every template, whatever its file name

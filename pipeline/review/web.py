@@ -17,6 +17,7 @@ from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TypeVar
+from urllib.parse import unquote
 
 from starlette.applications import Starlette
 from starlette.concurrency import run_in_threadpool
@@ -203,7 +204,7 @@ def _fields(form: FormData) -> dict[str, str]:
 
 def _viewer(request: Request) -> Viewer:
     """The editor from the session (never from a form) and the zone their browser named."""
-    tz = zone(request.cookies.get(TZ_COOKIE)) or request.app.state.zone
+    tz = zone(unquote(request.cookies.get(TZ_COOKIE, ""))) or request.app.state.zone
     return Viewer(str(request.session["user"]), tz)
 
 
