@@ -108,6 +108,10 @@ def test_get_never_writes(setup) -> None:  # type: ignore[no-untyped-def]
         f"/match/{ids[0]}?action=accept",
         "/policy/pe-mecanismo",
         f"/match/{ids[0]}/archived",
+        "/bulk?status=pending&action=reject&reason=not+about+this+policy",
+        "/bulk?status=pending&action=accept",
+        "/policies",
+        "/jobs/1",
         "/logout",
         "/login",
     ):
