@@ -66,8 +66,12 @@ schema: $(STAMP) ## Rewrite db/schema.sql from the migrations
 	c = sqlite3.connect(':memory:', isolation_level=None); migrate(c); \
 	open('db/schema.sql', 'w').write(dump_schema(c))"
 
-browse: $(STAMP) ## Browse the database with Datasette
-	$(BIN)/pip install --quiet datasette && $(BIN)/datasette $(DB)
+# Datasette with deploy/datasette.json: the users table closed (password hashes never shown),
+# arbitrary SQL and the database download off; an 'editors' query lists accounts without hashes.
+browse: $(STAMP) ## Browse the database with Datasette (password hashes hidden)
+	$(BIN)/pip install --quiet datasette
+	sed 's/"DATABASE"/"$(notdir $(basename $(DB)))"/' deploy/datasette.json > $(VENV)/datasette.json
+	$(BIN)/datasette $(DB) --metadata $(VENV)/datasette.json --setting allow_download off
 
 clean: ## Remove the virtualenv, caches and the demo database
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache exports

@@ -1,8 +1,17 @@
+-- index decisions_by_batch
+CREATE INDEX decisions_by_batch ON decisions(batch_id) WHERE batch_id IS NOT NULL;
+
 -- index decisions_by_match
 CREATE INDEX decisions_by_match ON decisions(match_id);
 
+-- index decisions_by_time
+CREATE INDEX decisions_by_time ON decisions(at);
+
 -- index failures_by_run
 CREATE INDEX failures_by_run ON failures(run_id);
+
+-- index jobs_by_state
+CREATE INDEX jobs_by_state ON jobs(state, id);
 
 -- index login_failures_by_address
 CREATE INDEX login_failures_by_address ON login_failures(address, at);
@@ -19,6 +28,9 @@ CREATE INDEX mentions_by_extraction ON mentions(extraction_id);
 -- index mentions_by_key
 CREATE INDEX mentions_by_key ON mentions(norm_key);
 
+-- index policy_edits_by_policy
+CREATE INDEX policy_edits_by_policy ON policy_edits(policy_id, id);
+
 -- index policy_norms_by_key
 CREATE INDEX policy_norms_by_key ON policy_norms(norm_key);
 
@@ -27,6 +39,17 @@ CREATE INDEX proposals_by_policy ON proposals(policy_id, status);
 
 -- index sessions_by_editor
 CREATE INDEX sessions_by_editor ON sessions(editor);
+
+-- table decision_batches
+CREATE TABLE decision_batches (
+        id INTEGER PRIMARY KEY,
+        editor TEXT NOT NULL,
+        at TEXT NOT NULL,
+        status TEXT NOT NULL CHECK (status IN ('accepted', 'rejected', 'pending')),
+        reason TEXT NOT NULL DEFAULT '',
+        description TEXT NOT NULL DEFAULT '',
+        undoes INTEGER REFERENCES decision_batches(id)
+    );
 
 -- table decisions
 CREATE TABLE decisions (
@@ -38,7 +61,7 @@ CREATE TABLE decisions (
         reason TEXT NOT NULL DEFAULT '',
         edits TEXT NOT NULL DEFAULT '{}',
         evidence_hash TEXT NOT NULL DEFAULT ''
-    );
+    , note TEXT NOT NULL DEFAULT '', batch_id INTEGER REFERENCES decision_batches(id));
 
 -- table deferred
 CREATE TABLE deferred (
@@ -91,6 +114,24 @@ CREATE TABLE extractions (
         UNIQUE (version_id, extractor_version)
     );
 
+-- table extractions_fts
+CREATE VIRTUAL TABLE extractions_fts USING fts5(
+        title, text, content='extractions', content_rowid='id',
+        tokenize='unicode61 remove_diacritics 2'
+    );
+
+-- table extractions_fts_config
+CREATE TABLE 'extractions_fts_config'(k PRIMARY KEY, v) WITHOUT ROWID;
+
+-- table extractions_fts_data
+CREATE TABLE 'extractions_fts_data'(id INTEGER PRIMARY KEY, block BLOB);
+
+-- table extractions_fts_docsize
+CREATE TABLE 'extractions_fts_docsize'(id INTEGER PRIMARY KEY, sz BLOB);
+
+-- table extractions_fts_idx
+CREATE TABLE 'extractions_fts_idx'(segid, term, pgno, PRIMARY KEY(segid, term)) WITHOUT ROWID;
+
 -- table failures
 CREATE TABLE failures (
         id INTEGER PRIMARY KEY,
@@ -101,6 +142,22 @@ CREATE TABLE failures (
         detail TEXT NOT NULL DEFAULT '',
         attempts INTEGER NOT NULL DEFAULT 1,
         at TEXT NOT NULL
+    );
+
+-- table jobs
+CREATE TABLE jobs (
+        id INTEGER PRIMARY KEY,
+        kind TEXT NOT NULL CHECK (kind IN ('relink')),
+        policy_id TEXT NOT NULL DEFAULT '',
+        requested_by TEXT NOT NULL,
+        state TEXT NOT NULL DEFAULT 'queued'
+            CHECK (state IN ('queued', 'running', 'done', 'failed')),
+        total INTEGER NOT NULL DEFAULT 0,
+        done INTEGER NOT NULL DEFAULT 0,
+        error TEXT NOT NULL DEFAULT '',
+        created_at TEXT NOT NULL,
+        started_at TEXT,
+        finished_at TEXT
     );
 
 -- table link_checks
@@ -134,7 +191,7 @@ CREATE TABLE matches (
         decided_evidence_hash TEXT,
         stale INTEGER NOT NULL DEFAULT 0,
         created_at TEXT NOT NULL,
-        updated_at TEXT NOT NULL,
+        updated_at TEXT NOT NULL, evidence TEXT NOT NULL DEFAULT '[]',
         UNIQUE (document_id, policy_id)
     );
 
@@ -165,6 +222,18 @@ CREATE TABLE policy_aliases (
         policy_id TEXT NOT NULL REFERENCES policies(id) ON DELETE CASCADE,
         alias TEXT NOT NULL,
         PRIMARY KEY (policy_id, alias)
+    );
+
+-- table policy_edits
+CREATE TABLE policy_edits (
+        id INTEGER PRIMARY KEY,
+        policy_id TEXT NOT NULL REFERENCES policies(id),
+        editor TEXT NOT NULL,
+        at TEXT NOT NULL,
+        field TEXT NOT NULL CHECK (field IN ('norms', 'aliases')),
+        added TEXT NOT NULL DEFAULT '[]',
+        removed TEXT NOT NULL DEFAULT '[]',
+        note TEXT NOT NULL DEFAULT ''
     );
 
 -- table policy_norms
@@ -248,6 +317,14 @@ CREATE TABLE versions (
         UNIQUE (document_id, sha256)
     );
 
+-- trigger decision_batches_no_delete
+CREATE TRIGGER decision_batches_no_delete BEFORE DELETE ON decision_batches
+    BEGIN SELECT RAISE(ABORT, 'decision batches are append-only'); END;
+
+-- trigger decision_batches_no_update
+CREATE TRIGGER decision_batches_no_update BEFORE UPDATE ON decision_batches
+    BEGIN SELECT RAISE(ABORT, 'decision batches are append-only'); END;
+
 -- trigger decisions_no_delete
 CREATE TRIGGER decisions_no_delete BEFORE DELETE ON decisions
     BEGIN SELECT RAISE(ABORT, 'decisions are append-only'); END;
@@ -255,4 +332,30 @@ CREATE TRIGGER decisions_no_delete BEFORE DELETE ON decisions
 -- trigger decisions_no_update
 CREATE TRIGGER decisions_no_update BEFORE UPDATE ON decisions
     BEGIN SELECT RAISE(ABORT, 'decisions are append-only'); END;
+
+-- trigger extractions_fts_delete
+CREATE TRIGGER extractions_fts_delete AFTER DELETE ON extractions BEGIN
+        INSERT INTO extractions_fts (extractions_fts, rowid, title, text)
+        VALUES ('delete', old.id, old.title, old.text);
+    END;
+
+-- trigger extractions_fts_insert
+CREATE TRIGGER extractions_fts_insert AFTER INSERT ON extractions BEGIN
+        INSERT INTO extractions_fts (rowid, title, text) VALUES (new.id, new.title, new.text);
+    END;
+
+-- trigger extractions_fts_update
+CREATE TRIGGER extractions_fts_update AFTER UPDATE OF title, text ON extractions BEGIN
+        INSERT INTO extractions_fts (extractions_fts, rowid, title, text)
+        VALUES ('delete', old.id, old.title, old.text);
+        INSERT INTO extractions_fts (rowid, title, text) VALUES (new.id, new.title, new.text);
+    END;
+
+-- trigger policy_edits_no_delete
+CREATE TRIGGER policy_edits_no_delete BEFORE DELETE ON policy_edits
+    BEGIN SELECT RAISE(ABORT, 'policy edits are append-only'); END;
+
+-- trigger policy_edits_no_update
+CREATE TRIGGER policy_edits_no_update BEFORE UPDATE ON policy_edits
+    BEGIN SELECT RAISE(ABORT, 'policy edits are append-only'); END;
 

@@ -249,8 +249,23 @@ class MatchStatus(StrEnum):
 
 
 @dataclass(frozen=True)
+class EvidenceMark:
+    """Where one of a match's reasons stands in the document: `reason` indexes Match.reasons,
+    `kind` is "norm" (one of the policy's norms, or a mention read as one) or "alias" (the
+    policy's name or a phrase of it), `field` says which string the span is in: "text" (the
+    extraction's text) or "title" (its title, when the text does not open with it)."""
+
+    reason: int
+    kind: str
+    field: str
+    start: int
+    end: int
+
+
+@dataclass(frozen=True)
 class Match:
-    """The linker's proposal: document → policy, with a score and its reasons in plain words."""
+    """The linker's proposal: document → policy, with a score and its reasons in plain words,
+    and where in the document each reason's evidence stands (for the editors' page)."""
 
     document_id: int
     policy_id: str
@@ -259,6 +274,7 @@ class Match:
     method: str
     status: MatchStatus
     evidence_hash: str
+    marks: tuple[EvidenceMark, ...] = ()
 
 
 @dataclass(frozen=True)

@@ -15,7 +15,8 @@ from pipeline.cli import cli
 from pipeline.errors import InputError
 from pipeline.review import auth
 from pipeline.review.queue import filter_query, parse_filter
-from pipeline.store.decisions import DecisionConflict, QueueFilter, history, list_queue
+from pipeline.store.decisions import DecisionConflict, history
+from pipeline.store.queue import QueueFilter, list_queue
 
 
 @pytest.fixture

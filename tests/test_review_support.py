@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+from dataclasses import replace
 
 import sqlite_utils
 from support import extraction, policy
@@ -56,3 +57,37 @@ def match_row(db: sqlite_utils.Database, match_id: int) -> dict[str, object]:
     cursor = db.conn.execute("SELECT * FROM matches WHERE id = ?", (match_id,))
     names = [c[0] for c in cursor.description]
     return dict(zip(names, cursor.fetchone(), strict=True))
+
+
+GAZETTE_TEXT = (
+    "Normas Legales: sumario del 2 de octubre de 2020\n"
+    "PRESIDENCIA DEL CONSEJO DE MINISTROS\n"
+    "- R.M. N° 241-2020-PCM.- Aceptan renuncia de Asesor II del Despacho Ministerial\n"
+    "JUSTICIA Y DERECHOS HUMANOS\n"
+    "- R.M. N° 0255-2020-JUS.- Crean el Registro sobre situaciones de riesgo de personas "
+    "defensoras de derechos humanos\n"
+    "- R.S. N° 143-2020-JUS.- Acceden a solicitud de extradición\n"
+)
+REGISTRY = "Registro sobre situaciones de riesgo de personas defensoras de derechos humanos"
+
+
+def seed_gazette(db: sqlite_utils.Database) -> int:
+    """A gazette summary linked by the real linker to a policy that owns one of its norms and
+    is named in it: the match id."""
+    from pipeline.config import LinkSettings
+    from pipeline.link import PolicyIndex, link_document
+
+    owner = policy("pe-registro", ("RM|255|2020|JUS",), aliases=(REGISTRY,), title="Registry")
+    store.import_policies(db, [owner], display_for_key)
+    url = "https://diariooficial.test/sumario-2020-10-02"
+    doc = store.ensure_document(db, Link("gazette", url), GIVEN_PE, "Diario oficial El Peruano")
+    body = GAZETTE_TEXT.encode()
+    fetched = Fetched(url, url, 200, {}, body, hashlib.sha256(body).hexdigest(),
+                      dt.datetime(2020, 10, 2, tzinfo=dt.UTC), "text/plain")  # fmt: skip
+    version = store.store_version(db, doc, fetched, "")
+    found = extraction("Normas Legales: sumario", GAZETTE_TEXT, url=url)
+    store.save_extraction(db, version.version_id, found)
+    proposals = link_document(found, PolicyIndex([owner]), LinkSettings())
+    store.save_matches(db, doc, [replace(m, document_id=doc) for m in proposals])
+    row = db.conn.execute("SELECT id FROM matches WHERE document_id = ?", (doc,)).fetchone()
+    return int(row[0])

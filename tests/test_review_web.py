@@ -5,23 +5,25 @@ filters and sort keys (RELIABILITY.md 21, 22, 27-29)."""
 from __future__ import annotations
 
 import re
-import warnings
 from pathlib import Path
 
 import pytest
 import sqlite_utils
-
-with warnings.catch_warnings():  # Starlette 1.x nudges towards httpx2; httpx is what we have
-    warnings.simplefilter("ignore")
-    from starlette.testclient import TestClient
+from review_web_support import (
+    ORIGIN,
+    PASSWORD,
+    TestClient,
+    client_for,
+    csrf,
+    decisions_count,
+    login,
+    token,
+    wait_for_job,
+)
 from test_review_support import XSS_TITLE, match_row, seed
 
 from pipeline import store
 from pipeline.review.auth import set_password
-from pipeline.review.web import WebSettings, create_app
-
-ORIGIN = "http://127.0.0.1"
-PASSWORD = "correct horse battery"
 
 
 @pytest.fixture
@@ -32,32 +34,8 @@ def setup(tmp_path: Path) -> tuple[TestClient, sqlite_utils.Database, list[int],
     set_password(db, "ana", PASSWORD)
     set_password(db, "ben", PASSWORD)
     relinks: list[int] = []
-    settings = WebSettings(path, "k" * 40, relink=lambda _db: relinks.append(1) or 0)
-    client = TestClient(create_app(settings), base_url=ORIGIN)
+    client = client_for(path, lambda _db, _progress: relinks.append(1) or 0)
     return client, db, ids, relinks
-
-
-def csrf(html: str) -> str:
-    found = re.search(r'name="csrf" value="([^"]+)"', html)
-    assert found, "page has no CSRF field"
-    return found.group(1)
-
-
-def token(html: str) -> str:
-    found = re.search(r'name="token" value="([^"]+)"', html)
-    assert found
-    return found.group(1)
-
-
-def login(client: TestClient, name: str = "ana", password: str = PASSWORD) -> str:
-    page = client.get("/login")
-    r = client.post("/login", data={"csrf": csrf(page.text), "name": name, "password": password})
-    assert r.status_code == 200 and f"Signed in as <strong>{name}" in r.text, r.text[:300]
-    return csrf(r.text)
-
-
-def decisions_count(db: sqlite_utils.Database) -> int:
-    return int(db.conn.execute("SELECT COUNT(*) FROM decisions").fetchone()[0])
 
 
 def test_every_page_needs_a_login(setup) -> None:  # type: ignore[no-untyped-def]
@@ -130,6 +108,10 @@ def test_get_never_writes(setup) -> None:  # type: ignore[no-untyped-def]
         f"/match/{ids[0]}?action=accept",
         "/policy/pe-mecanismo",
         f"/match/{ids[0]}/archived",
+        "/bulk?status=pending&action=reject&reason=not+about+this+policy",
+        "/bulk?status=pending&action=accept",
+        "/policies",
+        "/jobs/1",
         "/logout",
         "/login",
     ):
@@ -207,7 +189,7 @@ def test_norms_and_dates_are_highlighted_at_their_spans(setup) -> None:  # type:
     login(client)
     page = client.get(f"/match/{ids[0]}").text
     assert re.search(
-        r'<mark class="norm" title="[^"]*DS\|4\|2021\|JUS[^"]*">Decreto Supremo N° '
+        r'<mark class="own" title="[^"]*DS\|4\|2021\|JUS[^"]*">Decreto Supremo N° '
         r"004-2021-JUS</mark>",
         page,
     )
@@ -287,7 +269,9 @@ def test_reassign_and_policy_edit_relinks(setup) -> None:  # type: ignore[no-unt
             "norms": "DS|4|2021|JUS\nResolución Ministerial N° 159-2019-JUS",
         },
     )
-    assert r.status_code == 200 and "re-linked" in r.text and relinks == [1]
+    assert r.status_code == 200 and "being re-linked" in r.text
+    wait_for_job(db)
+    assert relinks == [1]
     aliases = db.conn.execute("SELECT alias FROM policy_aliases WHERE policy_id = 'pe-mecanismo'")
     assert ("New alias",) in aliases.fetchall()
     keys = db.conn.execute("SELECT norm_key FROM policy_norms WHERE policy_id = 'pe-mecanismo'")

@@ -46,7 +46,8 @@ def policies() -> None:
 @policies.command("import")
 @click.argument("file", type=click.Path(path_type=Path))
 def policies_import(file: Path) -> None:
-    """Import policy entries from a JSON FILE (importing it again changes nothing)."""
+    """Import policy entries from a JSON FILE (importing it again changes nothing; norms and
+    aliases editors changed in the review app are kept, and the summary says which)."""
     entries = read_policy_file(file)
     db = app.open_db(options(), create=True)
     result = store.import_policies(db, entries, display_for_key)
@@ -57,6 +58,11 @@ def policies_import(file: Path) -> None:
         f"policies: {result.added} added, {result.changed} changed, {result.unchanged} unchanged"
         + (f"; {relinked} documents re-linked" if relinked else "")
     )
+    for entry in result.entries:  # what changed, and which editors' edits the file did not undo
+        if entry.changed and entry.changed != ("added",):
+            click.echo(f"  {entry.policy_id}: changed {'; '.join(entry.changed)}")
+        for kept in entry.kept:
+            click.echo(f"  {entry.policy_id}: kept the editors' change: {kept}")
 
 
 @policies.command("list")

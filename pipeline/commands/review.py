@@ -1,11 +1,12 @@
-"""Review commands: `review serve|list|show|accept|reject|undo|reassign` and `users add`."""
+"""Review commands: `review serve|show|accept|reject|undo|reassign` and `users add`; the queue's
+commands (`review list|bulk|undo-bulk`) are in review_queue.py."""
 
 from __future__ import annotations
 
-import getpass
 import os
 import secrets
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 import click
@@ -15,18 +16,17 @@ from ..errors import InputError
 from ..localfiles import read_regular
 from ..review import decisions
 from ..review.auth import MAX_PASSWORD, check_name, set_password
-from ..review.queue import parse_filter
+from ..review.clock import zone
+from ..review.history import lines
 from ..review.security import LOOPBACK_HOSTS, link_url
-from ..store.decisions import SORTS, STATUSES, Database, list_queue, load_match
+from ..store.decisions import Database, load_match
 from ..store.logins import clear_login_failures
 from ..store.users import list_users, remove_user
 from .common import country_line, options
+from .review_queue import QUEUE_COMMANDS, editor_name, viewer
 
 _EDITOR_HELP = "Who decides (default: env PIPELINE_EDITOR, else your login name)."
-
-
-def _editor(name: str | None) -> str:
-    return name or os.environ.get("PIPELINE_EDITOR") or getpass.getuser()
+_editor = editor_name
 
 
 def session_key(db_path: Path) -> str:
@@ -47,6 +47,10 @@ def review() -> None:
     """Review the linker's matches: serve the editors' web app, or decide from the shell."""
 
 
+for _command in QUEUE_COMMANDS:
+    review.add_command(_command)
+
+
 @review.command("serve")
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
 @click.option("--port", default=8750, show_default=True, type=int, help="Port to listen on.")
@@ -58,17 +62,27 @@ def review() -> None:
     "names are always accepted).",
 )
 @click.option("--https-only", is_flag=True, help="Send the session cookie over HTTPS only.")
-def review_serve(host: str, port: int, allow_hosts: tuple[str, ...], https_only: bool) -> None:
+@click.option(
+    "--timezone",
+    default=None,
+    help="Show times in this zone (e.g. America/Lima) until an editor's browser names its own "
+    "(default: env PIPELINE_TIMEZONE, else the machine's zone).",
+)
+def review_serve(
+    host: str, port: int, allow_hosts: tuple[str, ...], https_only: bool, timezone: str | None
+) -> None:
     """Serve the editors' review web app (loopback only unless told otherwise)."""
     from ..review.server import serve  # uvicorn loads only for this command
     from ..review.web import WebSettings
 
+    if timezone and zone(timezone) is None:
+        raise InputError(f"unknown time zone {timezone!r}: a tz database name, e.g. America/Lima")
     opts = options()
     app.open_db(opts)  # fails early, with one line, when the database is missing
     config = app.load(opts)
 
-    def relink(db: Database) -> int:
-        return app.ingestor(db, opts, config).relink_all()
+    def relink(db: Database, progress: Callable[[int, int], None]) -> int:
+        return app.ingestor(db, opts, config).relink_all(progress)
 
     allowed = (*LOOPBACK_HOSTS, *allow_hosts)
     if host not in ("0.0.0.0", "::"):  # noqa: S104 - a wildcard is not a Host header value
@@ -80,31 +94,10 @@ def review_serve(host: str, port: int, allow_hosts: tuple[str, ...], https_only:
         archive=app.archive_for(opts.db_path),
         allowed_hosts=allowed,
         https_only=https_only,
+        timezone=timezone,
     )
     click.echo(f"review app on http://{host}:{port}/ (Ctrl-C stops it)", err=True)
     serve(settings, host, port)
-
-
-@review.command("list")
-@click.option("--status", type=click.Choice(STATUSES), default="pending", show_default=True)
-@click.option("--policy", default="", help="Only this policy id.")
-@click.option("--country", default="", help="Only policies of this country (ISO code).")
-@click.option("--source", default="", help="Only documents of this source id.")
-@click.option("--search", default="", help="Only titles or URLs containing this text.")
-@click.option("--sort", type=click.Choice(list(SORTS)), default="uncertain", show_default=True)
-@click.option("--limit", default=50, show_default=True, type=click.IntRange(1, 10_000))
-def review_list(limit: int, **params: str) -> None:
-    """List matches to review, most uncertain and newest first."""
-    params["q"] = params.pop("search")
-    items = list_queue(app.open_db(options()), parse_filter(params), limit)
-    for it in items:
-        flag = " stale" if it.stale else ""
-        click.echo(
-            f"{it.match_id:>6}  {it.score:5.3f}  {it.status}{flag}  {it.policy_id}  "
-            f"{it.published or '-'}  {it.title or it.url}"
-        )
-    if not items:
-        click.echo("nothing to review", err=True)
 
 
 @review.command("show")
@@ -127,11 +120,10 @@ def review_show(match_id: int) -> None:
     for reason in detail.reasons:
         click.echo(f"    - {reason}")
     click.echo(f"  token:    {detail.token}   (pass as --expect to detect a concurrent change)")
-    for h in detail.history:
-        edits = ", ".join(f"{k}={v!r}" for k, v in sorted(h.edits.items()))
-        click.echo(
-            f"  #{h.id} {h.at} {h.editor} {h.status}: {h.reason}{'; ' + edits if edits else ''}"
-        )
+    for line in lines(detail.history, viewer()):
+        why = f": {line.why}" if line.why else ""
+        edits = ", ".join(f"{k}={v!r}" for k, v in sorted(line.edits.items()))
+        click.echo(f"  {line.when}  {line.editor} {line.what}{why}{'; ' + edits if edits else ''}")
 
 
 def _done(what: str, match_id: int, decision_id: int) -> None:
@@ -148,27 +140,37 @@ _editor_opt = click.option("--editor", default=None, help=_EDITOR_HELP)
 @click.option("--title", default=None, help="Publish this title instead.")
 @click.option("--snippet", default=None, help="Publish this snippet instead.")
 @click.option("--date", default=None, help="Publish this date (YYYY-MM-DD) instead.")
+@click.option(
+    "--clear",
+    multiple=True,
+    type=click.Choice(decisions.CLEARABLE),
+    help="Publish this field empty (repeatable).",
+)
 @click.option("--note", default="", help="Why, for the history.")
 @_editor_opt
 @_expect
-def review_accept(match_id: int, note: str, editor: str | None, expect: str | None,
-                  **fields: str | None) -> None:  # fmt: skip
-    """Accept a match, optionally correcting the published fields."""
+def review_accept(match_id: int, note: str, clear: tuple[str, ...], editor: str | None,
+                  expect: str | None, **fields: str | None) -> None:  # fmt: skip
+    """Accept a match, optionally correcting (or clearing) the published fields."""
     edits = {k: v for k, v in fields.items() if v is not None}
     db = app.open_db(options())
-    decision = decisions.accept(db, match_id, _editor(editor), edits=edits, reason=note,
-                                token=expect)  # fmt: skip
+    decision = decisions.accept(db, match_id, _editor(editor), edits=edits, note=note,
+                                token=expect, clear=clear)  # fmt: skip
     _done("accepted", match_id, decision)
 
 
 @review.command("reject")
 @click.argument("match_id", type=int)
 @click.option("--reason", required=True, help="Why the document does not belong to the policy.")
+@click.option("--note", default="", help="More words for the history, beside the reason.")
 @_editor_opt
 @_expect
-def review_reject(match_id: int, reason: str, editor: str | None, expect: str | None) -> None:
-    """Reject a match, with a reason."""
-    decision = decisions.reject(app.open_db(options()), match_id, _editor(editor), reason, expect)
+def review_reject(
+    match_id: int, reason: str, note: str, editor: str | None, expect: str | None
+) -> None:
+    """Reject a match, with a reason (and a note)."""
+    db = app.open_db(options())
+    decision = decisions.reject(db, match_id, _editor(editor), reason, expect, note)
     _done("rejected", match_id, decision)
 
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from ..models import NormMention
+from ..models import EvidenceMark, NormMention
 from .index import KnownNorm, PolicyLookup
 
 # An official gazette's listing says the document *is* this norm (its own index, not a mention):
@@ -46,6 +46,10 @@ ANACHRONISM_FACTOR = 0.5
 OTHER_COUNTRY_FACTOR = 0.5
 
 
+# Where a piece of evidence stands: ("text" | "title", start, end).
+Span = tuple[str, int, int]
+
+
 @dataclass
 class Evidence:
     """All evidence for one (document, policy) pair."""
@@ -57,14 +61,20 @@ class Evidence:
     auto_ok: bool = False  # an exact key of a single-policy norm in the title or lead
     vetoed: bool = False  # something speaks against auto-acceptance
     cited: bool = False  # cites one of the policy's norms: always proposed, however weakly
+    marks: list[EvidenceMark] = field(default_factory=list)  # where each reason stands
 
-    def add(self, weight: float, reason: str, fact: str, method: str) -> bool:
+    def add(
+        self, weight: float, reason: str, fact: str, method: str, span: Span | None = None
+    ) -> bool:
         if fact in self.facts:
             return False
         self.weights.append(weight)
         self.reasons.append(reason)
         self.facts.add(fact)
         self.methods.add(method)
+        if span is not None:
+            kind = "alias" if method == "alias" else "norm"
+            self.marks.append(EvidenceMark(len(self.reasons) - 1, kind, *span))
         return True
 
 
@@ -89,8 +99,17 @@ class Context:
 
 
 def norm_evidence(
-    mention: NormMention, where: str, ctx: Context, lookup: PolicyLookup, board: Board
+    mention: NormMention,
+    where: str,
+    ctx: Context,
+    lookup: PolicyLookup,
+    board: Board,
+    field_name: str = "text",
 ) -> None:
+    """Evidence from one mention; `field_name` says which string its span is in ("title" for a
+    title read on its own). A norm an official gazette's listing gives has no place in the text
+    (start = end): its evidence is marked nowhere."""
+    span = (field_name, mention.start, mention.end) if mention.end > mention.start else None
     exact = lookup.by_key(mention.key)
     owners = {k.policy_id for k in exact}
     for known in exact:
@@ -100,10 +119,10 @@ def norm_evidence(
         ev = board[known.policy_id]
         weight, late = _anachronism(weight, known, ctx, ev)
         ev.cited = True
-        if ev.add(weight, reason + late, f"norm:{known.key}:{where}", "norm"):
+        if ev.add(weight, reason + late, f"norm:{known.key}:{where}", "norm", span):
             ev.auto_ok = ev.auto_ok or (where != "body" and len(owners) == 1 and not late)
-    if not exact and not _partial(mention, where, ctx, lookup, board):
-        _near_miss(mention, ctx, lookup, board)
+    if not exact and not _partial(mention, where, ctx, lookup, board, span):
+        _near_miss(mention, ctx, lookup, board, span)
 
 
 def _exact_weight(known: KnownNorm, where: str, ctx: Context) -> tuple[float, str]:
@@ -140,7 +159,12 @@ def _type_fits(mention: NormMention, known: KnownNorm) -> bool:
 
 
 def _partial(
-    mention: NormMention, where: str, ctx: Context, lookup: PolicyLookup, board: Board
+    mention: NormMention,
+    where: str,
+    ctx: Context,
+    lookup: PolicyLookup,
+    board: Board,
+    span: Span | None,
 ) -> bool:
     """A mention missing its issuer or precise type fits a known norm only if exactly one does."""
     if not mention.year or (mention.issuer and mention.type not in _GENERIC):
@@ -161,11 +185,13 @@ def _partial(
         )
         ev = board[known.policy_id]
         weight, late = _anachronism(weight, known, ctx, ev)
-        ev.add(weight, reason + late, f"partial:{known.key}:{where}", "partial")
+        ev.add(weight, reason + late, f"partial:{known.key}:{where}", "partial", span)
     return True
 
 
-def _near_miss(mention: NormMention, ctx: Context, lookup: PolicyLookup, board: Board) -> None:
+def _near_miss(
+    mention: NormMention, ctx: Context, lookup: PolicyLookup, board: Board, span: Span | None
+) -> None:
     """A number one keystroke away from a known norm, or the same number with an issuer that
     contains the known one ("-MINJUS" for "-JUS"): likely a typo, flagged and never auto."""
     if not mention.year:
@@ -185,7 +211,7 @@ def _near_miss(mention: NormMention, ctx: Context, lookup: PolicyLookup, board: 
         reason = (
             f"'{mention.raw}' looks like a typo for {known.display}, one of this policy's norms"
         )
-        ev.add(W_NEAR_MISS, reason, f"near:{known.key}:{mention.key}", "near-miss")
+        ev.add(W_NEAR_MISS, reason, f"near:{known.key}:{mention.key}", "near-miss", span)
 
 
 def _issuer_variant(got: str, known: str) -> bool:

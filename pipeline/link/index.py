@@ -7,6 +7,7 @@ with documents × policies.
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 import itertools
 import re
@@ -54,6 +55,8 @@ class PhraseHit:
     policy_id: str
     alias: str
     phrase: str  # the shared words, as the title writes them folded
+    first: int = 0  # the phrase's first and last words in the title's word list
+    last: int = 0
 
 
 class PolicyLookup(Protocol):
@@ -150,12 +153,16 @@ class PolicyIndex:
 
     def shared_phrases(self, title: str) -> Iterator[PhraseHit]:
         """Two consecutive distinctive words of a title found in a policy's name or alias."""
-        for pair in dict.fromkeys(_content_pairs(words(title))):
+        seen: set[tuple[str, str]] = set()
+        for pair, first, last in _content_pairs_at(words(title)):
+            if pair in seen:
+                continue
+            seen.add(pair)
             named = self._phrases.get(pair, ())
             if len(named) > MAX_PHRASE_NAMES:
                 continue  # shared by many policies' names, the phrase tells none of them apart
             for policy_id, alias in named:
-                yield PhraseHit(policy_id, alias, " ".join(pair))
+                yield PhraseHit(policy_id, alias, " ".join(pair), first, last)
 
     def find_aliases(self, text: str) -> Iterator[AliasHit]:
         tokens = words(text)
@@ -193,5 +200,35 @@ def _distinctive(tokens: Sequence[str]) -> bool:
 def _content_pairs(tokens: Sequence[str]) -> Iterator[tuple[str, str]]:
     """Adjacent pairs once function and domain-generic words are dropped ("mecanismo
     intersectorial", "unidad funcional"): the phrases that tell one policy from another."""
-    content = [t for t in tokens if t not in GENERIC_WORDS and not t.isdigit() and len(t) > 2]
-    yield from itertools.pairwise(content)
+    yield from itertools.pairwise(t for t in tokens if _content_word(t))
+
+
+def _content_word(token: str) -> bool:
+    return token not in GENERIC_WORDS and not token.isdigit() and len(token) > 2
+
+
+def _content_pairs_at(tokens: Sequence[str]) -> Iterator[tuple[tuple[str, str], int, int]]:
+    """The same pairs with the positions of their two words in `tokens` (titles are short)."""
+    content = [i for i, t in enumerate(tokens) if _content_word(t)]
+    for a, b in itertools.pairwise(content):
+        yield (tokens[a], tokens[b]), a, b
+
+
+def word_span(text: str, first: int, last: int) -> tuple[int, int]:
+    """The characters of `text` that words[first..last] of words(text) were read from (for the
+    editors' page; called only for hits, so a document without one never pays for it)."""
+    folded = fold(text)
+    spans = []
+    for i, found in enumerate(_WORD.finditer(folded)):
+        if i == first:
+            spans.append(found.start())
+        if i == last:
+            spans.append(found.end())
+            break
+    if len(spans) < 2:
+        return (0, 0)
+    if len(folded) == len(text):  # the usual case: folding kept every character in place
+        return spans[0], spans[1]
+    # "ß" folds to "ss", "ﬁ" to "fi": map folded offsets back through each character's length.
+    ends = list(itertools.accumulate(len(fold(ch)) for ch in text))
+    return bisect.bisect_right(ends, spans[0]), bisect.bisect_left(ends, spans[1]) + 1

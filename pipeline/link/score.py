@@ -27,10 +27,11 @@ from .evidence import (
     Board,
     Context,
     Evidence,
+    Span,
     new_board,
     norm_evidence,
 )
-from .index import PolicyLookup
+from .index import PolicyLookup, word_span, words
 
 MAX_SCORE = 0.99
 
@@ -48,12 +49,12 @@ def score_document(
         distinct_norms=len({m.key for m in extraction.norms}),
         published_year=extraction.published.value.year if extraction.published else None,
         country=extraction.country.code,
-        cited=frozenset(m.key for m, _ in placed),
+        cited=frozenset(m.key for m, _, _ in placed),
     )
     for mention in extraction.listed_norms:  # what the gazette's listing says the page is
         norm_evidence(mention, "gazette", ctx, lookup, board)
-    for mention, where in placed:
-        norm_evidence(mention, where, ctx, lookup, board)
+    for mention, where, field_name in placed:
+        norm_evidence(mention, where, ctx, lookup, board, field_name)
     _alias_evidence(extraction, lookup, board)
     _relation_evidence(extraction, lookup, board)
     apply_country_rule(board, lookup, extraction.country)
@@ -94,27 +95,31 @@ def _after_title(text: str, title: str) -> int:
     return pos
 
 
-def _placed(extraction: Extraction, settings: LinkSettings) -> list[tuple[NormMention, str]]:
-    """Each norm mention with where it stands. When the text opens with the title (extract heads
-    it so), the title's mentions are the text's own first ones and count once, as "title";
-    otherwise the title is read on its own."""
+def _placed(extraction: Extraction, settings: LinkSettings) -> list[tuple[NormMention, str, str]]:
+    """Each norm mention with where it stands and which string its span is in. When the text
+    opens with the title (extract heads it so), the title's mentions are the text's own first
+    ones and count once, as "title"; otherwise the title is read on its own."""
     text = extraction.text
     title_end = _after_title(text, extraction.title)
     end = lead_end(text, title_end, settings)
-    placed: list[tuple[NormMention, str]] = []
+    placed: list[tuple[NormMention, str, str]] = []
     if not title_end and extraction.title:
         found = read_norms(extraction.title, extraction.country, extraction.language)
-        placed = [(m, "title") for m in found]
+        placed = [(m, "title", "title") for m in found]
     for m in extraction.norms:
-        placed.append((m, "title" if m.start < title_end else "lead" if m.start < end else "body"))
+        where = "title" if m.start < title_end else "lead" if m.start < end else "body"
+        placed.append((m, where, "text"))
     return placed
 
 
 def _alias_evidence(extraction: Extraction, lookup: PolicyLookup, board: Board) -> None:
     dates = _page_dates(extraction)
+    title_end = _after_title(extraction.text, extraction.title)
     for where, text in (("title", extraction.title), ("body", extraction.text)):
         for hit in lookup.find_aliases(text):
             ev = board[hit.policy_id]
+            last = hit.start + len(words(hit.alias)) - 1
+            span = _span_in(extraction, where, title_end, hit.start, last)
             if hit.title:
                 weight = W_ENTRY_TITLE_TITLE if where == "title" else W_ENTRY_TITLE_BODY
                 reason = (
@@ -124,19 +129,28 @@ def _alias_evidence(extraction: Extraction, lookup: PolicyLookup, board: Board) 
             else:
                 weight = W_ALIAS_TITLE if where == "title" else W_ALIAS_BODY
                 reason = f"{where} names the policy: '{hit.alias}'"
-            ev.add(weight, reason, f"alias:{hit.alias}", "alias")
+            ev.add(weight, reason, f"alias:{hit.alias}", "alias", span)
             if hit.dated is not None and hit.dated in dates:
                 reason = (
                     f"a page of {hit.dated.isoformat()}, the day '{hit.alias}' was published,"
                     " names it"
                 )
-                ev.add(W_NAMED_ON_ITS_DATE, reason, f"dated:{hit.alias}", "alias")
+                ev.add(W_NAMED_ON_ITS_DATE, reason, f"dated:{hit.alias}", "alias", span)
     for phrase in lookup.shared_phrases(extraction.title):
         if f"alias:{phrase.alias}" in board[phrase.policy_id].facts:
             continue  # the whole name is already there; the phrase adds nothing
         reason = f"title shares '{phrase.phrase}' with the policy's name '{phrase.alias}'"
         fact = f"phrase:{phrase.phrase}"
-        board[phrase.policy_id].add(W_PHRASE_TITLE, reason, fact, "alias")
+        span = _span_in(extraction, "title", title_end, phrase.first, phrase.last)
+        board[phrase.policy_id].add(W_PHRASE_TITLE, reason, fact, "alias", span)
+
+
+def _span_in(extraction: Extraction, where: str, title_end: int, first: int, last: int) -> Span:
+    """Where words[first..last] of the title or text stand. When the text opens with the title,
+    the title's words are the text's first words: the span is given in the text."""
+    if where == "title" and not title_end:
+        return ("title", *word_span(extraction.title, first, last))
+    return ("text", *word_span(extraction.text, first, last))
 
 
 def _page_dates(extraction: Extraction) -> set[dt.date]:
@@ -150,11 +164,11 @@ def _page_dates(extraction: Extraction) -> set[dt.date]:
 
 def _relation_evidence(extraction: Extraction, lookup: PolicyLookup, board: Board) -> None:
     for relation in extraction.relations:
+        span = ("text", relation.start, relation.end)
         for known in lookup.by_key(relation.target):
             reason = f"{relation.verb.value} {known.display}, one of this policy's norms"
-            board[known.policy_id].add(
-                W_AMENDMENT, reason, f"relation:{relation.verb}:{known.key}", "amendment"
-            )
+            fact = f"relation:{relation.verb}:{known.key}"
+            board[known.policy_id].add(W_AMENDMENT, reason, fact, "amendment", span)
 
 
 def combined(ev: Evidence) -> float:
@@ -187,9 +201,9 @@ def _decide(board: Board, settings: LinkSettings) -> list[Match]:
         )
         status = MatchStatus.AUTO if auto else MatchStatus.PENDING
         method = "+".join(sorted(ev.methods))
-        matches.append(
-            Match(0, pid, score, tuple(reasons), method, status, evidence_hash(ev.facts))
-        )
+        digest = evidence_hash(ev.facts)
+        marks = tuple(ev.marks)
+        matches.append(Match(0, pid, score, tuple(reasons), method, status, digest, marks))
     return matches
 
 

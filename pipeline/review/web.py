@@ -1,18 +1,23 @@
 """Review stage, web adapter: the editors' app (Starlette + Jinja2), the only module importing
-Starlette. Takes WebSettings (database path, session key, allowed hosts, archive, re-link hook);
-gives an ASGI app. Pages are built by review/pages.py; this module does HTTP: sessions, login,
-the Host and cross-site checks, CSRF on every POST, security headers and error pages.
+Starlette. Takes WebSettings (database path, session key, allowed hosts, archive, the re-link a
+policy edit queues, the default time zone); gives an ASGI app. Pages are built, free of HTTP, by
+queue_page.py, match_page.py, bulk.py and policy_page.py; this module does HTTP: sessions,
+login, the Host and cross-site checks, CSRF on every POST, security headers, error pages, and
+the job runner's start and stop.
 
 GET never writes. Each request opens its own SQLite connection in a worker thread, so a write
-that waits for the nightly run's lock (busy timeout) blocks nobody else.
+that waits for the nightly run's lock (busy timeout) blocks nobody else; a re-link runs in the
+job runner's thread, never in a request.
 """
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
+import contextlib
+from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TypeVar
+from urllib.parse import unquote
 
 from starlette.applications import Starlette
 from starlette.concurrency import run_in_threadpool
@@ -22,16 +27,24 @@ from starlette.middleware import Middleware
 from starlette.middleware.base import BaseHTTPMiddleware
 from starlette.middleware.sessions import SessionMiddleware
 from starlette.requests import Request
-from starlette.responses import HTMLResponse, PlainTextResponse, RedirectResponse, Response
+from starlette.responses import (
+    HTMLResponse,
+    JSONResponse,
+    PlainTextResponse,
+    RedirectResponse,
+    Response,
+)
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
 from ..archive import Archive
 from ..errors import InputError, PipelineError
 from ..store.db import connect
-from ..store.decisions import Database
-from . import pages, sessions
+from . import bulk, match_page, policy_page, queue_page, sessions
 from .auth import LoginThrottle, authenticate
+from .clock import Viewer, server_zone, zone
+from .jobs import JobRunner, Relink
+from .pages import NotFound, Outcome, archived_copy
 from .render import render_page
 from .security import (
     LOOPBACK_HOSTS,
@@ -43,6 +56,7 @@ from .security import (
 )
 
 T = TypeVar("T")
+TZ_COOKIE = "tz"  # set by review.js from the browser's own zone; only a display preference
 HERE = Path(__file__).parent
 
 
@@ -50,23 +64,32 @@ HERE = Path(__file__).parent
 class WebSettings:
     db_path: Path
     secret_key: str
-    relink: Callable[[Database], int]
+    relink: Relink  # what a policy edit's background job runs
     archive: Archive | None = None
     allowed_hosts: tuple[str, ...] = LOOPBACK_HOSTS
     https_only: bool = False  # set behind a TLS proxy: the cookie then never travels in clear
+    timezone: str | None = None  # the zone times are shown in until a browser names its own
 
 
 def create_app(settings: WebSettings) -> Starlette:
     routes = [
-        Route("/", queue, methods=["GET"]),
+        Route("/", _view("queue.html", queue_page.queue_page), methods=["GET"]),
+        Route("/policies", _view("policies.html", queue_page.policies_page), methods=["GET"]),
         Route("/login", login, methods=["GET", "POST"]),
         Route("/logout", logout, methods=["POST"]),
-        Route("/match/{match_id:int}", match, methods=["GET", "POST"]),
+        Route("/match/{match_id:int}", _both("match.html", match_page.match_page,
+                                             match_page.decide), methods=["GET", "POST"]),
         Route("/match/{match_id:int}/archived", archived, methods=["GET"]),
-        Route("/policy/{policy_id:str}", policy, methods=["GET", "POST"]),
-        Route("/policy/{policy_id:str}/proposal/{proposal_id:int}", proposal, methods=["POST"]),
+        Route("/policy/{policy_id:str}", _both("policy.html", policy_page.policy_page,
+                                               policy_page.edit_policy), methods=["GET", "POST"]),
+        Route("/policy/{policy_id:str}/proposal/{proposal_id:int}",
+              _action(policy_page.close_proposal), methods=["POST"]),
+        Route("/bulk", _both("bulk.html", bulk.bulk_preview, bulk.bulk_apply),
+              methods=["GET", "POST"]),
+        Route("/bulk/{batch_id:int}/undo", _action(bulk.bulk_undo), methods=["POST"]),
+        Route("/jobs/{job_id:int}", job, methods=["GET"]),
         Mount("/static", StaticFiles(directory=HERE / "static"), name="static"),
-    ]
+    ]  # fmt: skip
     middleware = [
         Middleware(BaseHTTPMiddleware, dispatch=_host_and_headers),
         Middleware(
@@ -79,6 +102,13 @@ def create_app(settings: WebSettings) -> Starlette:
         ),
         Middleware(BaseHTTPMiddleware, dispatch=_login_and_origin),
     ]
+    runner = JobRunner(settings.db_path, settings.relink)
+
+    @contextlib.asynccontextmanager
+    async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        yield
+        await run_in_threadpool(runner.stop)
+
     app = Starlette(
         routes=routes,
         middleware=middleware,
@@ -87,9 +117,12 @@ def create_app(settings: WebSettings) -> Starlette:
             PipelineError: _known_error,
             Exception: _server_error,
         },
+        lifespan=lifespan,
     )
     app.state.settings = settings
     app.state.throttle = LoginThrottle()
+    app.state.jobs = runner
+    app.state.zone = server_zone(settings.timezone)
     return app
 
 
@@ -98,6 +131,7 @@ async def _host_and_headers(
 ) -> Response:
     settings: WebSettings = request.app.state.settings
     if host_allowed(request.headers.get("host", ""), settings.allowed_hosts):
+        request.app.state.jobs.ensure_started()  # resumes a job a stopped server left
         response = await call_next(request)
     else:  # DNS rebinding and Host-header tricks stop here, before any session or page
         response = PlainTextResponse("unknown Host header", status_code=400)
@@ -167,6 +201,57 @@ def _fields(form: FormData) -> dict[str, str]:
     return {k: v for k, v in form.items() if isinstance(v, str)}
 
 
+def _viewer(request: Request) -> Viewer:
+    """The editor from the session (never from a form) and the zone their browser named."""
+    tz = zone(unquote(request.cookies.get(TZ_COOKIE, ""))) or request.app.state.zone
+    return Viewer(str(request.session["user"]), tz)
+
+
+View = Callable[..., "dict[str, Any] | Outcome"]
+Action = Callable[..., Outcome]
+
+
+def _view(template: str, fn: View) -> Callable[[Request], Awaitable[Response]]:
+    """A GET page: fn(db, viewer, query, *path parameters) gives the template's context (or an
+    Outcome naming another page to show, as a GET form's error does)."""
+
+    async def handler(request: Request) -> Response:
+        args = list(request.path_params.values())
+        query = dict(request.query_params)
+        context = await _db(request, fn, _viewer(request), query, *args)
+        if isinstance(context, Outcome):
+            return _page(request, context.template, context.context, context.status)
+        return _page(request, template, context)
+
+    return handler
+
+
+def _action(fn: Action) -> Callable[[Request], Awaitable[Response]]:
+    """A POST form: fn(db, viewer, form, *path parameters) gives an Outcome: a redirect with a
+    message (and maybe an undo button), or the page again with what was typed."""
+
+    async def handler(request: Request) -> Response:
+        form = _fields(await _form(request))
+        args = list(request.path_params.values())
+        outcome = await _db(request, fn, _viewer(request), form, *args)
+        request.app.state.jobs.wake()  # cheap; a form may have queued a job
+        if outcome.redirect:
+            request.session["flash"] = {"text": outcome.message, "undo": outcome.undo}
+            return RedirectResponse(outcome.redirect, status_code=303)
+        return _page(request, outcome.template, outcome.context, outcome.status)
+
+    return handler
+
+
+def _both(template: str, view: View, action: Action) -> Callable[[Request], Awaitable[Response]]:
+    get, post = _view(template, view), _action(action)
+
+    async def handler(request: Request) -> Response:
+        return await (get if request.method in ("GET", "HEAD") else post)(request)
+
+    return handler
+
+
 async def login(request: Request) -> Response:
     if request.method == "GET":
         return _page(request, "login.html", {})
@@ -196,70 +281,39 @@ async def logout(request: Request) -> Response:
     return RedirectResponse("/login", status_code=303)
 
 
-async def queue(request: Request) -> Response:
-    params = dict(request.query_params)
-    return _page(request, "queue.html", await _db(request, pages.queue_page, params))
-
-
-async def match(request: Request) -> Response:
-    match_id: int = request.path_params["match_id"]
-    params = dict(request.query_params)
-    if request.method == "GET":
-        return _page(request, "match.html", await _db(request, pages.match_page, match_id, params))
-    form = _fields(await _form(request))
-    editor = str(request.session["user"])  # the editor is who logged in, never a form field
-    outcome = await _db(request, pages.decide, match_id, editor, form)
-    if outcome.redirect:
-        request.session["flash"] = {"text": outcome.message, "undo": outcome.undo}
-        return RedirectResponse(outcome.redirect, status_code=303)
-    return _page(request, "match.html", outcome.context, outcome.status)
-
-
 async def archived(request: Request) -> Response:
     settings: WebSettings = request.app.state.settings
     match_id: int = request.path_params["match_id"]
-    found = await _db(request, pages.archived_copy, settings.archive, match_id)
+    found = await _db(request, archived_copy, settings.archive, match_id)
     if found is None:
         raise HTTPException(404, "No archived copy of this document.")
     return Response(found.body, media_type=found.media_type, headers=found.headers)
 
 
-async def policy(request: Request) -> Response:
-    policy_id: str = request.path_params["policy_id"]
-    if request.method == "GET":
-        return _page(request, "policy.html", await _db(request, pages.policy_page, policy_id))
-    form = _fields(await _form(request))
-    settings: WebSettings = request.app.state.settings
-    outcome = await _db(request, pages.edit_policy, policy_id, form, settings.relink)
-    if outcome.redirect:
-        request.session["flash"] = {"text": outcome.message, "undo": None}
-        return RedirectResponse(outcome.redirect, status_code=303)
-    return _page(request, "policy.html", outcome.context, outcome.status)
+async def job(request: Request) -> Response:
+    """A job's progress as JSON, for the policy page's script to poll."""
+    job_id: int = request.path_params["job_id"]
+    found = await _db(request, policy_page.job_status, _viewer(request), {}, job_id)
+    return JSONResponse(found)
 
 
-async def proposal(request: Request) -> Response:
-    policy_id: str = request.path_params["policy_id"]
-    proposal_id: int = request.path_params["proposal_id"]
-    form = _fields(await _form(request))
-    outcome = await _db(
-        request, pages.close_proposal, policy_id, proposal_id, form.get("action", "")
-    )
-    request.session["flash"] = {"text": outcome.message, "undo": None}
-    return RedirectResponse(outcome.redirect or "/", status_code=303)
+def _error_page(request: Request, status: int, message: str) -> Response:
+    # The header's links only for someone logged in (the session exists inside the app).
+    user = request.scope.get("session", {}).get("user")
+    html = render_page("error.html", {"status": status, "message": message, "user": user})
+    return HTMLResponse(html, status_code=status)
 
 
 async def _http_error(request: Request, exc: Exception) -> Response:
     status = exc.status_code if isinstance(exc, HTTPException) else 500
     detail = exc.detail if isinstance(exc, HTTPException) else "Something went wrong."
-    html = render_page("error.html", {"status": status, "message": detail, "user": None})
-    return HTMLResponse(html, status_code=status)
+    return _error_page(request, status, detail)
 
 
 async def _known_error(request: Request, exc: Exception) -> Response:
     """A failure the pipeline names: missing things are 404, bad input 400, the rest 503."""
-    status = 404 if isinstance(exc, pages.NotFound) else 400 if isinstance(exc, InputError) else 503
-    html = render_page("error.html", {"status": status, "message": str(exc), "user": None})
-    return HTMLResponse(html, status_code=status)
+    status = 404 if isinstance(exc, NotFound) else 400 if isinstance(exc, InputError) else 503
+    return _error_page(request, status, str(exc))
 
 
 async def _server_error(request: Request, exc: Exception) -> Response:

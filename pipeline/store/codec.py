@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from ..models import (
@@ -13,6 +13,7 @@ from ..models import (
     DateMention,
     DateMethod,
     DocumentCountry,
+    EvidenceMark,
     Extraction,
     NormMention,
     Relation,
@@ -141,3 +142,25 @@ def _optional(row: Mapping[str, Any], column: str) -> str:
     """A column that queries selecting their columns by name may leave out. `keys()`, not `in`:
     on a sqlite3.Row, `in` looks at the values."""
     return str(row[column]) if column in set(row.keys()) else ""
+
+
+def marks_to_json(marks: Sequence[EvidenceMark]) -> str:
+    return json.dumps(
+        [
+            {"reason": m.reason, "kind": m.kind, "field": m.field, "start": m.start, "end": m.end}
+            for m in marks
+        ]
+    )
+
+
+def marks_from_json(text: str | None) -> tuple[EvidenceMark, ...]:
+    """Marks as stored; anything malformed (a hand-edited row) is left out, never fatal."""
+    try:
+        rows = json.loads(text or "[]")
+        return tuple(
+            EvidenceMark(int(r["reason"]), str(r["kind"]), str(r["field"]), int(r["start"]),
+                         int(r["end"]))
+            for r in rows
+        )  # fmt: skip
+    except (ValueError, TypeError, KeyError):
+        return ()

@@ -10,44 +10,27 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any
 
 import sqlite_utils
 
 from ..errors import InputError, StoreError
-from ..models import NOT_KNOWN, CountryMethod, DocumentCountry, Extraction
-from .codec import extraction_from_row
+from ..models import NOT_KNOWN, CountryMethod, DocumentCountry, EvidenceMark, Extraction
+from .codec import extraction_from_row, marks_from_json
 from .db import now, transaction
+from .queue import FROM, rows, state_token
 
 # The review package names the database type through the store, so sqlite-utils stays an adapter
 # of this package alone (tests/test_layering.py).
 Database = sqlite_utils.Database
 
-STATUSES = ("pending", "stale", "auto", "accepted", "rejected", "all")
-_WHEN = "COALESCE(e.published, d.listed_date, substr(d.first_seen, 1, 10))"
-# Sort keys are looked up here and never spliced from input. "uncertain" is the review default:
-# the lowest scores are where the linker was least sure, and among equals the newest come first.
-SORTS: Mapping[str, str] = {
-    "uncertain": f"m.score ASC, {_WHEN} DESC, m.id DESC",
-    "newest": f"{_WHEN} DESC, m.id DESC",
-    "oldest": f"{_WHEN} ASC, m.id ASC",
-    "score": "m.score DESC, m.id ASC",
-}
-
-_FROM = """
-    FROM matches m
-    JOIN documents d ON d.id = m.document_id
-    JOIN policies p ON p.id = m.policy_id
-    LEFT JOIN versions v ON v.id = (SELECT MAX(id) FROM versions WHERE document_id = d.id)
-    LEFT JOIN extractions e ON e.id = (SELECT MAX(id) FROM extractions WHERE version_id = v.id)
-"""
 _HISTORY = """
-    SELECT dc.*, m.policy_id, d.url FROM decisions dc JOIN matches m ON m.id = dc.match_id
-    JOIN documents d ON d.id = m.document_id WHERE {where} ORDER BY dc.id
+    SELECT dc.*, m.policy_id, d.url, COALESCE(b.description, '') AS batch_description
+    FROM decisions dc JOIN matches m ON m.id = dc.match_id
+    JOIN documents d ON d.id = m.document_id
+    LEFT JOIN decision_batches b ON b.id = dc.batch_id WHERE {where} ORDER BY dc.id
 """
-_LAST = "(SELECT {col} FROM decisions WHERE match_id = m.id ORDER BY id DESC LIMIT 1)"
 
 
 class DecisionConflict(StoreError):
@@ -63,33 +46,6 @@ class DecisionConflict(StoreError):
 
 
 @dataclass(frozen=True)
-class QueueFilter:
-    status: str = "pending"
-    country: str = ""
-    policy: str = ""
-    source: str = ""
-    search: str = ""
-    sort: str = "uncertain"
-
-
-@dataclass(frozen=True)
-class QueueItem:
-    match_id: int
-    policy_id: str
-    policy_title: str
-    country: str
-    source_id: str
-    source_name: str
-    url: str
-    title: str
-    published: str
-    score: float
-    status: str
-    stale: bool
-    reasons: tuple[str, ...]
-
-
-@dataclass(frozen=True)
 class DecisionRow:
     id: int
     match_id: int
@@ -101,6 +57,9 @@ class DecisionRow:
     evidence_hash: str
     policy_id: str = ""
     url: str = ""
+    note: str = ""
+    batch_id: int | None = None
+    batch_description: str = ""
 
 
 @dataclass(frozen=True)
@@ -125,6 +84,7 @@ class MatchDetail:
     extraction: Extraction | None
     history: tuple[DecisionRow, ...] = field(default=())
     country: DocumentCountry = NOT_KNOWN  # the document's, with how it was told
+    marks: tuple[EvidenceMark, ...] = ()
 
     @property
     def last_decision(self) -> DecisionRow | None:
@@ -143,114 +103,7 @@ class NewDecision:
     editor: str
     reason: str = ""
     edits: Mapping[str, str] = field(default_factory=dict)
-
-
-def state_token(last_decision_id: int, evidence_hash: str) -> str:
-    """What a review form carries to detect a stale page: the last decision and the evidence."""
-    return f"{last_decision_id}.{evidence_hash[:16]}"
-
-
-def _like(text: str) -> str:
-    """A LIKE pattern matching `text` literally: %, _ and the escape character are escaped."""
-    escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-    return f"%{escaped}%"
-
-
-def _where(f: QueueFilter, with_status: bool = True) -> tuple[str, list[Any]]:
-    clauses: list[str] = []
-    args: list[Any] = []
-    if with_status and f.status == "stale":
-        clauses.append("m.stale = 1")
-    elif with_status and f.status in STATUSES and f.status != "all":
-        clauses.append("m.status = ?")
-        args.append(f.status)
-    for column, value in (("p.country", f.country), ("m.policy_id", f.policy),
-                          ("d.source_id", f.source)):  # fmt: skip
-        if value:
-            clauses.append(f"{column} = ?")
-            args.append(value)
-    if f.search:
-        clauses.append(
-            "(COALESCE(e.title, '') LIKE ? ESCAPE '\\' OR d.listed_title LIKE ? ESCAPE '\\'"
-            " OR d.url LIKE ? ESCAPE '\\')"
-        )
-        args.extend([_like(f.search)] * 3)
-    return (" WHERE " + " AND ".join(clauses) if clauses else ""), args
-
-
-def list_queue(
-    db: sqlite_utils.Database, f: QueueFilter, limit: int = 50, offset: int = 0
-) -> list[QueueItem]:
-    """One page of the queue, filtered with parameters and sorted by an allow-listed key."""
-    where, args = _where(f)
-    order = SORTS.get(f.sort, SORTS["uncertain"])
-    sql = (
-        "SELECT m.id, m.policy_id, p.title AS policy_title, p.country, d.source_id,"
-        " d.source_name, d.url, COALESCE(e.title, '') AS title, d.listed_title,"
-        f" {_WHEN} AS published, m.score, m.status, m.stale, m.reasons,"
-        f" {_LAST.format(col='edits')} AS edits {_FROM}{where}"
-        f" ORDER BY {order} LIMIT ? OFFSET ?"
-    )
-    return [_item(row) for row in _rows(db.conn, sql, [*args, limit, offset])]
-
-
-def queue_ids(db: sqlite_utils.Database, f: QueueFilter) -> list[int]:
-    """Every match id of the queue in order (for moving to the next and previous match)."""
-    where, args = _where(f)
-    order = SORTS.get(f.sort, SORTS["uncertain"])
-    sql = f"SELECT m.id {_FROM}{where} ORDER BY {order}"
-    return [int(r[0]) for r in db.conn.execute(sql, args)]
-
-
-def status_counts(db: sqlite_utils.Database, f: QueueFilter) -> dict[str, int]:
-    """How many matches each status filter would show, under the other filters."""
-    where, args = _where(f, with_status=False)
-    counts = dict.fromkeys(STATUSES, 0)
-    sql = f"SELECT m.status, m.stale, COUNT(*) {_FROM}{where} GROUP BY m.status, m.stale"
-    for status, stale, n in db.conn.execute(sql, args):
-        counts[status] = counts.get(status, 0) + n
-        counts["stale"] += n if stale else 0
-        counts["all"] += n
-    return counts
-
-
-def filter_choices(db: sqlite_utils.Database) -> dict[str, list[tuple[str, str]]]:
-    """The values each filter can take, as (value, label) pairs."""
-    conn = db.conn
-    return {
-        "country": [(r[0], r[0]) for r in conn.execute(
-            "SELECT DISTINCT country FROM policies ORDER BY country")],
-        "policy": [(r[0], r[1]) for r in conn.execute(
-            "SELECT id, title FROM policies ORDER BY id")],
-        "source": [(r[0], r[0]) for r in conn.execute(
-            "SELECT DISTINCT d.source_id FROM documents d JOIN matches m ON m.document_id = d.id"
-            " ORDER BY d.source_id")],
-    }  # fmt: skip
-
-
-def _rows(conn: sqlite3.Connection, sql: str, args: Sequence[Any]) -> list[sqlite3.Row]:
-    cursor = conn.cursor()
-    cursor.row_factory = sqlite3.Row
-    return list(cursor.execute(sql, args))
-
-
-def _item(row: sqlite3.Row) -> QueueItem:
-    edits = json.loads(row["edits"] or "{}")
-    return QueueItem(
-        match_id=row["id"],
-        policy_id=row["policy_id"],
-        policy_title=row["policy_title"],
-        country=row["country"],
-        source_id=row["source_id"],
-        source_name=edits.get("source_name") or row["source_name"],
-        url=row["url"],
-        title=edits.get("title") or row["title"] or row["listed_title"],
-        published=edits.get("date") or row["published"] or "",
-        score=float(row["score"]),
-        status=row["status"],
-        stale=bool(row["stale"]),
-        reasons=tuple(json.loads(row["reasons"])),
-    )
+    note: str = ""
 
 
 def load_match(db: sqlite_utils.Database, match_id: int) -> MatchDetail | None:
@@ -260,12 +113,12 @@ def load_match(db: sqlite_utils.Database, match_id: int) -> MatchDetail | None:
         " d.listed_date, d.country AS doc_country, d.country_method, d.country_detail,"
         " v.id AS version_id, v.archive_ref, e.title, e.language, e.text,"
         " e.summary, e.description, e.page_class, e.extractor_version, e.data"
-        f" {_FROM} WHERE m.id = ?"
+        f" {FROM} WHERE m.id = ?"
     )
-    rows = _rows(db.conn, sql, [match_id])
-    if not rows:
+    found = rows(db.conn, sql, [match_id])
+    if not found:
         return None
-    r = rows[0]
+    r = found[0]
     extraction = (
         extraction_from_row(dict(zip(r.keys(), r, strict=True)), r["url"])
         if r["data"] is not None
@@ -294,6 +147,7 @@ def load_match(db: sqlite_utils.Database, match_id: int) -> MatchDetail | None:
         country=DocumentCountry(
             r["doc_country"], CountryMethod(r["country_method"]), r["country_detail"]
         ),
+        marks=marks_from_json(r["evidence"]),
     )
 
 
@@ -307,8 +161,9 @@ def history(
     sql = _HISTORY.format(where=where)
     return [
         DecisionRow(r["id"], r["match_id"], r["status"], r["editor"], r["at"], r["reason"],
-                    json.loads(r["edits"]), r["evidence_hash"], r["policy_id"], r["url"])
-        for r in _rows(db.conn, sql, [value])
+                    json.loads(r["edits"]), r["evidence_hash"], r["policy_id"], r["url"],
+                    r["note"], r["batch_id"], r["batch_description"])
+        for r in rows(db.conn, sql, [value])
     ]  # fmt: skip
 
 
@@ -317,7 +172,7 @@ def record_decision(
 ) -> int:
     """Append a decision and move the match to it, unless the match changed since `expected`."""
     with transaction(db) as conn:
-        return _append(conn, decision, expected)
+        return append_decision(conn, decision, expected)
 
 
 def reassign(
@@ -332,7 +187,7 @@ def reassign(
     The new pair's match row is created when the linker never proposed it (machine_status
     'none', so a re-link leaves it alone). Returns the id of the accepted match."""
     with transaction(db) as conn:
-        _append(conn, rejection, expected)
+        append_decision(conn, rejection, expected)
         row = conn.execute(
             "SELECT document_id FROM matches WHERE id = ?", (rejection.match_id,)
         ).fetchone()
@@ -341,7 +196,7 @@ def reassign(
         new_id = _ensure_match(conn, int(row[0]), policy_id)
         reason = f"reassigned from match {rejection.match_id}: {rejection.reason}".rstrip(": ")
         accept = NewDecision(new_id, "accepted", rejection.editor, reason, acceptance_edits)
-        _append(conn, accept, None)
+        append_decision(conn, accept, None)
     return new_id
 
 
@@ -359,7 +214,9 @@ def _ensure_match(conn: sqlite3.Connection, document_id: int, policy_id: str) ->
     return int(row[0])
 
 
-def _append(conn: sqlite3.Connection, d: NewDecision, expected: str | None) -> int:
+def append_decision(
+    conn: sqlite3.Connection, d: NewDecision, expected: str | None, batch: int | None = None
+) -> int:
     row = conn.execute(
         "SELECT evidence_hash, machine_status FROM matches WHERE id = ?", (d.match_id,)
     ).fetchone()
@@ -373,10 +230,10 @@ def _append(conn: sqlite3.Connection, d: NewDecision, expected: str | None) -> i
     if expected is not None and expected != current:
         raise DecisionConflict(d.match_id, current)
     cur = conn.execute(
-        "INSERT INTO decisions (match_id, status, editor, at, reason, edits, evidence_hash)"
-        " VALUES (?, ?, ?, ?, ?, ?, ?)",
+        "INSERT INTO decisions (match_id, status, editor, at, reason, edits, evidence_hash, note,"
+        " batch_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
         (d.match_id, d.status, d.editor, now(), d.reason,
-         json.dumps(dict(d.edits), ensure_ascii=False, sort_keys=True), evidence),
+         json.dumps(dict(d.edits), ensure_ascii=False, sort_keys=True), evidence, d.note, batch),
     )  # fmt: skip
     if d.status == "pending":
         # Back to the machine's word: with no decided hash, the next re-link owns the status again.

@@ -259,6 +259,18 @@ def current_extractions(
         yield CurrentExtraction(row["document_id"], row["url"], row["country"], extraction)
 
 
+def extracted_document_ids(db: sqlite_utils.Database) -> list[int]:
+    """Ids of the documents that have an extraction (what a re-link goes through)."""
+    return [
+        int(r[0])
+        for r in db.conn.execute(
+            "SELECT DISTINCT v.document_id FROM versions v"
+            " WHERE EXISTS (SELECT 1 FROM extractions e WHERE e.version_id = v.id)"
+            " ORDER BY v.document_id"
+        )
+    ]
+
+
 def conditional_headers(db: sqlite_utils.Database, url: str) -> dict[str, str]:
     """If-None-Match / If-Modified-Since for a URL fetched before, so unchanged pages cost a 304."""
     row = db.conn.execute(

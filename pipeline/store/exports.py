@@ -72,9 +72,12 @@ def _linked(row: sqlite3.Row) -> LinkedSource:
         url=row["url"],
         source_name=edits.get("source_name") or row["source_name"] or _host(row["url"]),
         title=edits.get("title") or row["title"] or row["listed_title"] or "",
-        published=edits.get("date") or row["published"] or row["listed_date"],
+        # An editor may publish a source without a date or a snippet: an edit to "" says so.
+        published=(edits["date"] or None)
+        if "date" in edits
+        else (row["published"] or row["listed_date"]),
         language=row["language"] or "",
-        summary=edits.get("snippet") or row["summary"] or "",
+        summary=edits["snippet"] if "snippet" in edits else (row["summary"] or ""),
         norms=norms,
         status=MatchStatus(row["status"]),
         score=float(row["score"]),

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 import sqlite_utils
 
 from ..models import Match, MatchStatus
+from .codec import marks_to_json
 from .db import now, transaction
 
 
@@ -35,7 +36,7 @@ def save_matches(
             row[0]: row
             for row in conn.execute(
                 "SELECT policy_id, id, status, evidence_hash, decided_evidence_hash, stale,"
-                " score, reasons, machine_status FROM matches WHERE document_id = ?",
+                " score, reasons, machine_status, evidence FROM matches WHERE document_id = ?",
                 (document_id,),
             )
         }
@@ -56,7 +57,8 @@ def _insert(conn: sqlite3.Connection, document_id: int, m: Match) -> None:
     stamp = now()
     conn.execute(
         "INSERT INTO matches (document_id, policy_id, score, reasons, method, machine_status,"
-        " status, evidence_hash, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        " status, evidence_hash, evidence, created_at, updated_at)"
+        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         (
             document_id,
             m.policy_id,
@@ -66,6 +68,7 @@ def _insert(conn: sqlite3.Connection, document_id: int, m: Match) -> None:
             m.status.value,
             m.status.value,
             m.evidence_hash,
+            marks_to_json(m.marks),
             stamp,
             stamp,
         ),
@@ -84,17 +87,22 @@ def _became_stale(row: tuple[object, ...], evidence: str) -> int:
 def _update(conn: sqlite3.Connection, row: tuple[object, ...], m: Match) -> bool:
     """Refresh the machine's view; the status follows it only while no editor has decided."""
     reasons = json.dumps(list(m.reasons), ensure_ascii=False)
-    unchanged = (row[6], row[7], row[3], row[8]) == (m.score, reasons, m.evidence_hash, m.status)
-    if unchanged:
+    marks = marks_to_json(m.marks)
+    # Spans move with the text (a new version) while the evidence stays the same: they are
+    # refreshed, but only a change of evidence counts as an update.
+    if (row[6], row[7], row[3], row[8]) == (m.score, reasons, m.evidence_hash, m.status):
+        if row[9] != marks:
+            conn.execute("UPDATE matches SET evidence = ? WHERE id = ?", (marks, row[1]))
         return False
     decided = _decided(row)
     status = row[2] if decided else m.status.value
     stale = int(bool(row[5])) or _became_stale(row, m.evidence_hash)
     conn.execute(
         "UPDATE matches SET score = ?, reasons = ?, method = ?, machine_status = ?, status = ?,"
-        " evidence_hash = ?, stale = ?, updated_at = ? WHERE id = ?",
-        (m.score, reasons, m.method, m.status.value, status, m.evidence_hash, stale, now(), row[1]),
-    )
+        " evidence_hash = ?, evidence = ?, stale = ?, updated_at = ? WHERE id = ?",
+        (m.score, reasons, m.method, m.status.value, status, m.evidence_hash, marks, stale,
+         now(), row[1]),
+    )  # fmt: skip
     return True
 
 

@@ -253,6 +253,90 @@ MIGRATIONS: tuple[str, ...] = (
         country_method = CASE WHEN source_id IN ('manual', 'replay') THEN 'given' ELSE 'source' END,
         country_detail = 'recorded before the country''s provenance was kept';
     """,
+    # 10: where each of a match's reasons stands in the document (the linker's spans), so the
+    # editors' page can mark the evidence and link each reason to it. Filled by the next re-link.
+    """
+    ALTER TABLE matches ADD COLUMN evidence TEXT NOT NULL DEFAULT '[]';
+    """,
+    # 11: full-text search over documents' titles and texts for the review queue. An external-
+    # content FTS5 index over extractions (the text is not stored twice), kept in step by
+    # triggers; diacritics folded so "proteccion" finds "protección".
+    """
+    CREATE VIRTUAL TABLE extractions_fts USING fts5(
+        title, text, content='extractions', content_rowid='id',
+        tokenize='unicode61 remove_diacritics 2'
+    );
+    CREATE TRIGGER extractions_fts_insert AFTER INSERT ON extractions BEGIN
+        INSERT INTO extractions_fts (rowid, title, text) VALUES (new.id, new.title, new.text);
+    END;
+    CREATE TRIGGER extractions_fts_delete AFTER DELETE ON extractions BEGIN
+        INSERT INTO extractions_fts (extractions_fts, rowid, title, text)
+        VALUES ('delete', old.id, old.title, old.text);
+    END;
+    CREATE TRIGGER extractions_fts_update AFTER UPDATE OF title, text ON extractions BEGIN
+        INSERT INTO extractions_fts (extractions_fts, rowid, title, text)
+        VALUES ('delete', old.id, old.title, old.text);
+        INSERT INTO extractions_fts (rowid, title, text) VALUES (new.id, new.title, new.text);
+    END;
+    INSERT INTO extractions_fts (extractions_fts) VALUES ('rebuild');
+    """,
+    # 12: decisions taken in bulk (one reason for every match a filter showed) are grouped, so
+    # the whole group can be undone; and a decision keeps the editor's note apart from the
+    # reason (a rejection's reason is a category; the note says more).
+    """
+    CREATE TABLE decision_batches (
+        id INTEGER PRIMARY KEY,
+        editor TEXT NOT NULL,
+        at TEXT NOT NULL,
+        status TEXT NOT NULL CHECK (status IN ('accepted', 'rejected', 'pending')),
+        reason TEXT NOT NULL DEFAULT '',
+        description TEXT NOT NULL DEFAULT '',
+        undoes INTEGER REFERENCES decision_batches(id)
+    );
+    ALTER TABLE decisions ADD COLUMN note TEXT NOT NULL DEFAULT '';
+    ALTER TABLE decisions ADD COLUMN batch_id INTEGER REFERENCES decision_batches(id);
+    CREATE INDEX decisions_by_batch ON decisions(batch_id) WHERE batch_id IS NOT NULL;
+    CREATE INDEX decisions_by_time ON decisions(at);
+    CREATE TRIGGER decision_batches_no_update BEFORE UPDATE ON decision_batches
+    BEGIN SELECT RAISE(ABORT, 'decision batches are append-only'); END;
+    CREATE TRIGGER decision_batches_no_delete BEFORE DELETE ON decision_batches
+    BEGIN SELECT RAISE(ABORT, 'decision batches are append-only'); END;
+    """,
+    # 13: editors' changes to a policy's norms and aliases, append-only like decisions (an
+    # import reads them so it never silently undoes one), and background jobs (the re-link an
+    # edit starts runs outside the request; the page polls its row for progress).
+    """
+    CREATE TABLE policy_edits (
+        id INTEGER PRIMARY KEY,
+        policy_id TEXT NOT NULL REFERENCES policies(id),
+        editor TEXT NOT NULL,
+        at TEXT NOT NULL,
+        field TEXT NOT NULL CHECK (field IN ('norms', 'aliases')),
+        added TEXT NOT NULL DEFAULT '[]',
+        removed TEXT NOT NULL DEFAULT '[]',
+        note TEXT NOT NULL DEFAULT ''
+    );
+    CREATE INDEX policy_edits_by_policy ON policy_edits(policy_id, id);
+    CREATE TRIGGER policy_edits_no_update BEFORE UPDATE ON policy_edits
+    BEGIN SELECT RAISE(ABORT, 'policy edits are append-only'); END;
+    CREATE TRIGGER policy_edits_no_delete BEFORE DELETE ON policy_edits
+    BEGIN SELECT RAISE(ABORT, 'policy edits are append-only'); END;
+    CREATE TABLE jobs (
+        id INTEGER PRIMARY KEY,
+        kind TEXT NOT NULL CHECK (kind IN ('relink')),
+        policy_id TEXT NOT NULL DEFAULT '',
+        requested_by TEXT NOT NULL,
+        state TEXT NOT NULL DEFAULT 'queued'
+            CHECK (state IN ('queued', 'running', 'done', 'failed')),
+        total INTEGER NOT NULL DEFAULT 0,
+        done INTEGER NOT NULL DEFAULT 0,
+        error TEXT NOT NULL DEFAULT '',
+        created_at TEXT NOT NULL,
+        started_at TEXT,
+        finished_at TEXT
+    );
+    CREATE INDEX jobs_by_state ON jobs(state, id);
+    """,
 )
 
 

@@ -10,15 +10,26 @@ import hashlib
 import json
 import sqlite3
 from collections.abc import Callable, Sequence
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 
 import sqlite_utils
 
 from ..models import Policy, PolicySource
 from .db import now, transaction
+from .policyedits import FIELDS, editor_choices, write_items
 
 IMPORT_EDITOR = "policy-import"
 LISTED_REASON = "listed among this policy's sources by the observatory's editors"
+
+
+@dataclass(frozen=True)
+class EntryReport:
+    """What an import did to one entry, in words: what it changed, and which of the editors'
+    changes it kept although the file says otherwise."""
+
+    policy_id: str
+    changed: tuple[str, ...] = ()
+    kept: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -26,6 +37,7 @@ class ImportResult:
     added: int
     changed: int
     unchanged: int
+    entries: tuple[EntryReport, ...] = ()
 
 
 def policy_hash(policy: Policy) -> str:
@@ -35,20 +47,64 @@ def policy_hash(policy: Policy) -> str:
 def import_policies(
     db: sqlite_utils.Database, policies: Sequence[Policy], display: Callable[[str], str]
 ) -> ImportResult:
-    """Insert or update policies (all in one transaction: a bad file changes nothing)."""
+    """Insert or update policies (all in one transaction: a bad file changes nothing). The
+    norms and aliases an editor added or removed in the review app stay as the editor left
+    them, whatever the file says; the report names each one kept."""
     added = changed = unchanged = 0
+    entries: list[EntryReport] = []
     with transaction(db) as conn:
         for policy in policies:
-            digest = policy_hash(policy)
+            digest = policy_hash(policy)  # of the file's entry: the same file is a no-op
             row = conn.execute(
-                "SELECT content_hash FROM policies WHERE id = ?", (policy.id,)
+                "SELECT content_hash, country, title, status, description, updated FROM policies"
+                " WHERE id = ?",
+                (policy.id,),
             ).fetchone()
             if row and row[0] == digest:
                 unchanged += 1
                 continue
-            _write_policy(conn, policy, digest, display)
+            merged, kept = _keep_editors_changes(conn, policy)
+            described = _changes(_policy(conn, policy.id, *row[1:]), merged) if row else ()
+            _write_policy(conn, merged, digest, display)
             added, changed = (added + 1, changed) if row is None else (added, changed + 1)
-    return ImportResult(added, changed, unchanged)
+            entries.append(EntryReport(policy.id, ("added",) if not row else described, kept))
+    return ImportResult(added, changed, unchanged, tuple(entries))
+
+
+_SINGULAR = {"norms": "norm", "aliases": "alias"}
+
+
+def _keep_editors_changes(
+    conn: sqlite3.Connection, policy: Policy
+) -> tuple[Policy, tuple[str, ...]]:
+    kept: list[str] = []
+    lists: dict[str, list[str]] = {}
+    for name in FIELDS:
+        items = list(getattr(policy, name))
+        for item, choice in editor_choices(conn, policy.id, name).items():
+            when = f"{choice.editor}, {choice.at[:10]}"
+            if choice.present and item not in items:
+                items.append(item)
+                kept.append(f"{_SINGULAR[name]} '{item}' added in the app ({when})")
+            elif not choice.present and item in items:
+                items.remove(item)
+                kept.append(f"{_SINGULAR[name]} '{item}' removed in the app ({when})")
+        lists[name] = items
+    return replace(policy, norms=tuple(lists["norms"]), aliases=tuple(lists["aliases"])), tuple(
+        kept
+    )
+
+
+def _changes(before: Policy, after: Policy) -> tuple[str, ...]:
+    out = [name for name in ("country", "title", "status", "description", "updated")
+           if getattr(before, name) != getattr(after, name)]  # fmt: skip
+    for name in FIELDS:
+        old, new = getattr(before, name), getattr(after, name)
+        out += [f"{_SINGULAR[name]} '{i}' added" for i in new if i not in old]
+        out += [f"{_SINGULAR[name]} '{i}' removed" for i in old if i not in new]
+    if [s.url for s in before.sources] != [s.url for s in after.sources]:
+        out.append(f"sources ({len(before.sources)} → {len(after.sources)})")
+    return tuple(out) or ("listed sources' fields",)
 
 
 def _write_policy(
@@ -71,16 +127,9 @@ def _write_policy(
             now(),
         ),
     )
-    for table in ("policy_norms", "policy_aliases", "policy_sources"):
-        conn.execute(f"DELETE FROM {table} WHERE policy_id = ?", (policy.id,))  # noqa: S608
-    conn.executemany(
-        "INSERT INTO policy_norms (policy_id, norm_key, display) VALUES (?, ?, ?)",
-        [(policy.id, key, display(key)) for key in dict.fromkeys(policy.norms)],
-    )
-    conn.executemany(
-        "INSERT INTO policy_aliases (policy_id, alias) VALUES (?, ?)",
-        [(policy.id, alias) for alias in dict.fromkeys(policy.aliases)],
-    )
+    conn.execute("DELETE FROM policy_sources WHERE policy_id = ?", (policy.id,))
+    write_items(conn, policy.id, "norms", list(dict.fromkeys(policy.norms)), display)
+    write_items(conn, policy.id, "aliases", list(dict.fromkeys(policy.aliases)), display)
     for position, src in enumerate(policy.sources):
         conn.execute(
             "INSERT OR IGNORE INTO policy_sources (policy_id, url, position, source_name, title,"

@@ -29,6 +29,11 @@ ENABLE = (
     "apt-get update && apt-get install -y chromium (playwright comes with `make install`)"
 )
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "screenshots"
+# axe-core, vendored (MPL-2.0, unmodified; see vendor/axe-core/README.md) so the accessibility
+# checks run offline; its hash is pinned so an edited copy is never trusted.
+AXE = Path(__file__).parent / "vendor" / "axe-core" / "axe.min.js"
+AXE_SHA256 = "29348999450cdf2849a8e70b7912fc2da85a849da39c0d0d5394f51d4a9ed95c"
+SERIOUS = ("serious", "critical")
 
 
 def missing() -> str:
@@ -77,3 +82,30 @@ def shot() -> Any:
         page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)
 
     return take
+
+
+@pytest.fixture(scope="session")
+def axe_source() -> str:
+    import hashlib
+
+    body = AXE.read_bytes()
+    assert hashlib.sha256(body).hexdigest() == AXE_SHA256, f"{AXE} is not axe-core 4.14.1"
+    return body.decode("utf-8")
+
+
+@pytest.fixture
+def audit(axe_source: str) -> Any:
+    """The serious and critical axe-core violations of a page, as 'rule: target' lines. axe is
+    evaluated through the DevTools protocol, which the page's CSP does not govern."""
+
+    def run(page: Any) -> list[str]:
+        if not page.evaluate("typeof window.axe !== 'undefined'"):
+            page.evaluate(axe_source)
+        result = page.evaluate("axe.run(document, {resultTypes: ['violations']})")
+        return [
+            f"{v['id']}: {', '.join(str(n['target']) for n in v['nodes'][:3])}"
+            for v in result["violations"]
+            if v["impact"] in SERIOUS
+        ]
+
+    return run
