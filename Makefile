@@ -52,6 +52,7 @@ eval: $(STAMP) ## Accuracy on the development corpora in ../shared/corpus (skips
 	$(BIN)/python eval/eval_countries.py
 	$(BIN)/python eval/eval_dates.py
 	$(BIN)/python eval/eval_links.py
+	$(BIN)/python eval/eval_publish.py
 
 # The bench extra (Scrapy, pyinstrument) is installed by `make bench` only: never by `make test`.
 $(BENCH_STAMP): $(STAMP) pyproject.toml

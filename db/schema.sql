@@ -191,7 +191,7 @@ CREATE TABLE matches (
         decided_evidence_hash TEXT,
         stale INTEGER NOT NULL DEFAULT 0,
         created_at TEXT NOT NULL,
-        updated_at TEXT NOT NULL, evidence TEXT NOT NULL DEFAULT '[]',
+        updated_at TEXT NOT NULL, evidence TEXT NOT NULL DEFAULT '[]', snippet TEXT NOT NULL DEFAULT '',
         UNIQUE (document_id, policy_id)
     );
 

@@ -56,12 +56,23 @@ class LinkSettings:
     lead_chars: int = 600
 
 
+# The languages the editors' draft can be written in (pipeline/publish/draft.py phrases each).
+PUBLISH_LANGUAGES = ("en", "es")
+
+
+@dataclass(frozen=True)
+class PublishSettings:
+    # The observatory's language: the draft sentence offered to editors is written in it.
+    language: str = "en"
+
+
 @dataclass(frozen=True)
 class Config:
     path: Path | None
     fetch: FetchSettings = field(default_factory=FetchSettings)
     link: LinkSettings = field(default_factory=LinkSettings)
     sources: tuple[Source, ...] = ()
+    publish: PublishSettings = field(default_factory=PublishSettings)
 
     def source(self, source_id: str) -> Source:
         for src in self.sources:
@@ -121,7 +132,7 @@ _RANGES: dict[str, tuple[float, float, str]] = {
 }
 _FETCH_KEYS = set(FetchSettings.__dataclass_fields__)
 _LINK_KEYS = set(LinkSettings.__dataclass_fields__)
-_TOP_KEYS = {"fetch", "link", "source"}
+_TOP_KEYS = {"fetch", "link", "source", "publish"}
 
 
 def load_config(path: Path | None) -> Config:
@@ -140,7 +151,19 @@ def load_config(path: Path | None) -> Config:
     fetch = _fetch_settings(raw.get("fetch", {}), path)
     link = _link_settings(raw.get("link", {}), path)
     sources = _sources(raw.get("source", []), path)
-    return Config(path=path, fetch=fetch, link=link, sources=sources)
+    publish = _publish(raw.get("publish", {}), f"{path} [publish]")
+    return Config(path=path, fetch=fetch, link=link, sources=sources, publish=publish)
+
+
+def _publish(table: Any, where: str) -> PublishSettings:
+    settings: PublishSettings = _build(PublishSettings, table, {"language"}, where)
+    language = settings.language.strip().lower()
+    if language not in PUBLISH_LANGUAGES:
+        raise ConfigError(
+            f"{where}: language {settings.language!r} has no draft phrasing"
+            f" (known: {', '.join(PUBLISH_LANGUAGES)})"
+        )
+    return PublishSettings(language)
 
 
 def _refuse_unknown(table: Mapping[str, Any], allowed: set[str], where: str) -> None:

@@ -275,6 +275,9 @@ class Match:
     status: MatchStatus
     evidence_hash: str
     marks: tuple[EvidenceMark, ...] = ()
+    # The snippet for this entry when it differs from the document's own: on a gazette's summary
+    # of norms, the line of the entry's norm. "" = the document's snippet stands.
+    snippet: str = ""
 
 
 @dataclass(frozen=True)

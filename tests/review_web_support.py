@@ -21,8 +21,12 @@ ORIGIN = "http://127.0.0.1"
 PASSWORD = "correct horse battery"
 
 
-def client_for(path: Path, relink: Callable[..., int] | None = None) -> TestClient:
-    settings = WebSettings(path, "k" * 40, relink=relink or (lambda _db, _progress: 0))
+def client_for(
+    path: Path, relink: Callable[..., int] | None = None, language: str = "en"
+) -> TestClient:
+    settings = WebSettings(
+        path, "k" * 40, relink=relink or (lambda _db, _progress: 0), language=language
+    )
     return TestClient(create_app(settings), base_url=ORIGIN)
 
 

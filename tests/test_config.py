@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import ipaddress
+import re
 from pathlib import Path
 
 import pytest
@@ -212,3 +213,17 @@ def test_the_commands_refuse_a_nan_deadline_before_doing_anything(
     assert done.returncode == 2
     assert done.stderr.count("\n") == 1 and "'total_deadline' must be a number" in done.stderr
     assert "Traceback" not in done.stderr
+
+
+def test_the_publish_language_defaults_to_english_and_is_validated(tmp_path: Path) -> None:
+    assert load_config(write(tmp_path, GOOD)).publish.language == "en"
+    chosen = GOOD.replace("[link]", '[publish]\nlanguage = "ES"\n\n[link]')
+    assert load_config(write(tmp_path, chosen)).publish.language == "es"
+    for bad, message in (('"fr"', "language 'fr' has no draft phrasing (known: en, es)"),
+                         ("3", "'language' must be str"), ):  # fmt: skip
+        with pytest.raises(ConfigError, match=re.escape(message)):
+            load_config(
+                write(tmp_path, GOOD.replace("[link]", f"[publish]\nlanguage = {bad}\n[link]"))
+            )
+    with pytest.raises(ConfigError, match="unknown key 'tone'"):
+        load_config(write(tmp_path, GOOD.replace("[link]", '[publish]\ntone = "x"\n[link]')))

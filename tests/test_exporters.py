@@ -112,8 +112,9 @@ def test_csl_json_is_valid_against_the_csl_schema() -> None:
     jsonschema.Draft7Validator(schema).validate(items)
     by_url = {item.get("URL"): item for item in items}
     law = by_url[GAZETTE]
-    assert (law["type"], law["number"], law["authority"], law["jurisdiction"]) == (
-        "legislation", "Decreto Supremo N° 004-2021-JUS", "JUS", "PE")  # fmt: skip
+    assert (law["type"], law["number"], law["author"], law["jurisdiction"]) == (
+        "legislation", "004-2021-JUS",
+        [{"literal": "Ministerio de Justicia y Derechos Humanos"}], "PE")  # fmt: skip
     assert law["issued"] == {"date-parts": [[2021, 4, 22]]}
     assert law["accessed"] == {"date-parts": [[2021, 4, 23]]}
     assert by_url[NEWS]["type"] == "article-newspaper"

@@ -253,3 +253,27 @@ def test_a_variant_alone_is_still_a_likely_typo_for_review() -> None:
     (match,) = link_document(doc, PolicyIndex([REGISTRO]), SETTINGS)
     assert match.status is MatchStatus.PENDING
     assert any("looks like a typo for" in reason for reason in match.reasons)
+
+
+def test_on_a_summary_of_norms_each_entry_gets_its_own_line_as_snippet() -> None:
+    text = (
+        "Relación de las normas legales publicadas en la edición de hoy, ordenadas por entidad.\n"
+        "- R.M. N° 241-2020-PCM.- Aceptan renuncia de Asesor II del Despacho Ministerial Pág. 3\n"
+        "- D.S. N° 293-2020-EF.- Autorizan Transferencia de Partidas Pág. 4\n"
+        "- R.M. N° 0255-2020-JUS.- Crean el Registro sobre situaciones de riesgo de personas"
+        " defensoras de derechos humanos Pág. 10\n"
+    )
+    registry = policy("pe-registro", ("RM|255|2020|JUS",))
+    transfer = policy("pe-transfer", ("DS|293|2020|EF",))
+    doc = extraction("Normas Legales: sumario", text)
+    got = {m.policy_id: m.snippet for m in link_document(doc, PolicyIndex([registry, transfer]),
+                                                         SETTINGS)}  # fmt: skip
+    assert got == {
+        "pe-registro": "R.M. N° 0255-2020-JUS.- Crean el Registro sobre situaciones de riesgo de"
+        " personas defensoras de derechos humanos",
+        "pe-transfer": "D.S. N° 293-2020-EF.- Autorizan Transferencia de Partidas",
+    }
+    # a page about one norm keeps its own snippet for every entry
+    (match,) = link_document(extraction("Decreto Supremo N° 004-2021-JUS", "Crea el mecanismo."),
+                             PolicyIndex([MECANISMO]), SETTINGS)  # fmt: skip
+    assert match.snippet == ""

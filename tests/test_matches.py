@@ -103,3 +103,42 @@ def test_no_sequence_of_runs_changes_a_decision(tmp_path_factory, steps) -> None
             assert row(db)[0] == decided
     history = [r[0] for r in db.conn.execute("SELECT status FROM decisions ORDER BY id")]
     assert (history[-1] if history else None) == decided
+
+
+def test_an_entry_snippet_is_kept_with_its_match_and_published_until_an_editor_edits(db) -> None:  # type: ignore[no-untyped-def]
+    from dataclasses import replace
+
+    from pipeline.store.exports import policy_links
+
+    doc = _setup(db)
+    line = "R.M. N° 0255-2020-JUS.- Crean el Registro"
+    store.save_matches(db, doc, [replace(proposal(), snippet=line)])
+    (item,) = policy_links(db, [MatchStatus.AUTO])
+    assert [s.summary for s in item.sources] == [line]
+    # a re-link that finds another line updates it (a decided status would stay)
+    assert store.save_matches(db, doc, [replace(proposal(), snippet="other")]).updated == 1
+    assert db.conn.execute("SELECT snippet FROM matches").fetchone()[0] == "other"
+
+
+def test_a_source_whose_latest_version_lost_its_title_keeps_the_last_one_seen(db) -> None:  # type: ignore[no-untyped-def]
+    import datetime as dt
+    import hashlib
+
+    from support import extraction
+
+    from pipeline.models import Fetched
+    from pipeline.store.exports import policy_links
+
+    doc = _setup(db)
+    for i, title in enumerate(("Decreto Supremo N° 004-2021-JUS", "")):
+        body = f"version {i}".encode()
+        when = dt.datetime(2024, 1, 1 + i, tzinfo=dt.UTC)
+        digest = hashlib.sha256(body).hexdigest()
+        fetched = Fetched("https://a.test/", "https://a.test/", 200, {}, body, digest, when)
+        version = store.store_version(db, doc, fetched, "")
+        store.save_extraction(
+            db, version.version_id, extraction(title, "Texto.", url="https://a.test/")
+        )
+    store.save_matches(db, doc, [proposal()])
+    (item,) = policy_links(db, [MatchStatus.AUTO])
+    assert [s.title for s in item.sources] == ["Decreto Supremo N° 004-2021-JUS"]

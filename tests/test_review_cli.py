@@ -88,3 +88,28 @@ def test_filters_are_parameters_and_sort_keys_an_allow_list(db: sqlite_utils.Dat
     assert len(list_queue(db, parse_filter({"q": "mecanismo", "sort": "newest"}))) == 1
     assert filter_query(parse_filter({"status": "all", "q": "a&b=c"})) == "status=all&q=a%26b%3Dc"
     assert db.conn.execute("SELECT COUNT(*) FROM matches").fetchone()[0] == 3
+
+
+def test_show_offers_the_draft_and_accept_use_draft_publishes_it(
+    dbfile: tuple[Path, list[int]], tmp_path: Path
+) -> None:
+    path, ids = dbfile
+    shown = run(path, "review", "show", str(ids[0]))
+    draft = (
+        "Peru adopted Supreme Decree No. 004-2021-JUS (Ministerio de Justicia y Derechos Humanos)."
+    )
+    assert f"draft:    {draft}" in shown.output
+    assert (
+        "authority: 'Ministerio de Justicia y Derechos Humanos' from grammar: 'JUS'" in shown.output
+    )
+    # a suggestion only: no export shows it before an editor takes it
+    assert draft not in run(path, "export", "--format", "json", "--status", "all").output
+    both = run(path, "review", "accept", str(ids[0]), "--use-draft", "--snippet", "x")
+    assert isinstance(both.exception, InputError) and "not both" in str(both.exception)
+    assert run(path, "review", "accept", str(ids[0]), "--use-draft").exit_code == 0
+    assert draft in run(path, "export", "--format", "json").output
+    # the observatory's language comes from the config file
+    config = tmp_path / "es.toml"
+    config.write_text('[publish]\nlanguage = "es"\n', encoding="utf-8")
+    spanish = run(path, "--config", str(config), "review", "show", str(ids[1]))
+    assert "draft:    Perú adoptó la norma Decreto Supremo N° 004-2021-JUS" in spanish.output

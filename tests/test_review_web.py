@@ -337,3 +337,24 @@ def test_the_throttle_window_slides(db: sqlite_utils.Database) -> None:
     assert throttle.blocked_for(db, "ben", "10.1.1.1") == 0
     now[0] += LoginThrottle.WINDOW + 1
     assert throttle.blocked_for(db, "ana", "10.1.1.1") == 0
+
+
+def test_the_match_page_offers_the_draft_as_a_suggestion(setup) -> None:  # type: ignore[no-untyped-def]
+    client, _db, ids, _ = setup
+    login(client)
+    page = client.get(f"/match/{ids[0]}")
+    draft = (
+        "Peru adopted Supreme Decree No. 004-2021-JUS (Ministerio de Justicia y Derechos Humanos)."
+    )
+    assert f'<blockquote class="draft-text" id="draft-text" lang="en">{draft}</blockquote>' in (
+        page.text
+    )
+    assert 'data-fill="snippet"' in page.text and "from grammar: “JUS”" in page.text
+    # the snippet field keeps the extracted snippet: the draft is published only when taken
+    assert f">{draft}</textarea>" not in page.text
+    # the observatory's language is the app's setting
+    other = client_for(client.app.state.settings.db_path, language="es")
+    login(other)
+    assert (
+        "Perú adoptó la norma Decreto Supremo N° 004-2021-JUS" in other.get(f"/match/{ids[0]}").text
+    )

@@ -214,3 +214,119 @@ def test_french_and_portuguese_snippets(text: str, start: str) -> None:
     got = summarize(text, [mention(text, raw)], "", "")
     assert got.startswith(start)
     assert "lire aussi" not in got and "Leia mais" not in got
+
+
+# --- issue 12: snippets an editor keeps ---------------------------------------------------------
+
+GAZETTE_TITLE = (
+    "Decreto Supremo que crea el Mecanismo intersectorial para la protección de las personas"
+    " defensoras de derechos humanos - DECRETO SUPREMO - Nº 004-2021-JUS - PODER EJECUTIVO"
+)
+GAZETTE = (
+    "Decreto Supremo que crea el Mecanismo intersectorial para la protección de las personas"
+    " defensoras de derechos humanos\n"
+    "DECRETO SUPREMO N° 004-2021-JUS\n"
+    "CONSIDERANDO:\n"
+    "Que, mediante el Decreto Supremo N° 002-2018-JUS se aprobó el Plan Nacional de Derechos"
+    " Humanos 2018-2021, que reconoce a las personas defensoras;\n"
+    "DECRETA:\n"
+    "Artículo 1.- Creación del Mecanismo Créase el Mecanismo intersectorial para la protección"
+    " de las personas defensoras de derechos humanos, como un conjunto de medidas de prevención.\n"
+    "Artículo 2.- Publicación El presente Decreto Supremo se publica en el portal institucional.\n"
+)
+
+
+def norms_of(text: str) -> list[NormMention]:
+    from pipeline.extract.norms import find_norms
+
+    return find_norms(text, "PE")
+
+
+def test_gazette_page_gives_what_the_norm_does_not_its_title() -> None:
+    got = summarize(GAZETTE, norms_of(GAZETTE), GAZETTE_TITLE.split(" - ")[0], GAZETTE_TITLE)
+    assert got.startswith("Créase el Mecanismo intersectorial"), got
+    assert "DECRETO SUPREMO -" not in got and "Decreto Supremo que crea" not in got
+
+
+def test_a_description_that_repeats_the_title_is_no_fallback() -> None:
+    text = "Inicio\nNormas\n"
+    assert summarize(text, (), GAZETTE_TITLE, GAZETTE_TITLE) == ""
+
+
+def test_a_recital_never_loses_its_start_to_a_dateline_cut() -> None:
+    # "Que, mediante Decreto Supremo N° 002-" looked like a dateline ending in "-": the snippet
+    # started in the middle of the norm number ("2018-JUS se aprobó ...").
+    text = (
+        "Que, mediante Decreto Supremo N° 002-2018-JUS se aprobó el Plan Nacional de Derechos"
+        " Humanos 2018-2021, que incorpora a las personas defensoras;\n"
+    )
+    assert all(not s.text.startswith("2018") for s in sentences(text))
+    assert summarize(text, norms_of(text), "", "Resolución Ministerial N.° 0159-2019-JUS")[0] in "Q"
+
+
+def test_sumilla_under_the_number_and_an_article_saying_the_same_give_the_sumilla() -> None:
+    text = (
+        "Resolución Ministerial N.° 0159-2019-JUS\n"
+        "Aprueban el “Protocolo para garantizar la protección de personas defensoras de derechos"
+        " humanos”\n"
+        "Que, el protocolo define a las personas defensoras y regula un procedimiento de alerta;\n"
+        "SE RESUELVE:\n"
+        "Artículo 1.- Aprobar el “Protocolo para garantizar la protección de personas defensoras de"
+        " derechos humanos”, que forma parte integrante de la presente resolución.\n"
+    )
+    got = summarize(text, norms_of(text), "", "Resolución Ministerial N.° 0159-2019-JUS")
+    assert got == (
+        "Aprueban el “Protocolo para garantizar la protección de personas defensoras de derechos"
+        " humanos”"
+    )
+
+
+SUMARIO = (
+    "Normas Legales: sumario de la edición del viernes 2 de octubre de 2020\n"
+    "Relación de las normas legales publicadas en la edición de hoy, ordenadas por entidad.\n"
+    "- R.M. N° 241-2020-PCM.- Aceptan renuncia de Asesor II del Despacho Ministerial Pág. 3\n"
+    "- D.S. N° 293-2020-EF.- Autorizan Transferencia de Partidas en el Presupuesto del Sector"
+    " Público Pág. 4\n"
+    "- R.M. N° 0255-2020-JUS.- Crean el Registro sobre situaciones de riesgo de personas"
+    " defensoras de derechos humanos Pág. 10\n"
+    "- R.S. N° 143-2020-JUS.- Acceden a solicitud de extradición pasiva de ciudadano extranjero"
+    " Pág. 11\n"
+)
+
+
+def test_a_summary_of_norms_never_gives_one_of_its_lines() -> None:
+    got = summarize(SUMARIO, norms_of(SUMARIO), "", SUMARIO.split("\n")[0])
+    assert got.startswith("Relación de las normas legales"), got
+
+
+def test_the_entry_line_of_a_summary_of_norms() -> None:
+    from pipeline.extract.normpage import entry_line
+
+    norms = norms_of(SUMARIO)
+    assert entry_line(SUMARIO, norms, {"RM|255|2020|JUS"}) == (
+        "R.M. N° 0255-2020-JUS.- Crean el Registro sobre situaciones de riesgo de personas"
+        " defensoras de derechos humanos"
+    )
+    assert entry_line(SUMARIO, norms, {"DS|4|2021|JUS"}) == ""
+    # a page that names the norm in running text is no list: the generic snippet stands
+    assert entry_line(GAZETTE, norms_of(GAZETTE), {"DS|2|2018|JUS"}) == ""
+
+
+def test_a_description_cut_mid_word_is_never_the_snippet() -> None:
+    text = "Inicio\nPortada\n"
+    cut = "El intendente habló por Radio Nacional de las obras paralizadas. Fue un mo"
+    assert summarize(text, (), cut, "Obras") == (
+        "El intendente habló por Radio Nacional de las obras paralizadas."
+    )
+    assert summarize(text, (), "Las últimas noticias de Maracaibo en Economía, Política", "") == ""
+
+
+def test_a_spanish_surname_is_not_what_a_norm_does() -> None:
+    # "criado" is a Portuguese participle and a Spanish surname: a teaser naming "Lever Criado"
+    # outranked every real sentence of a Colombian sports page.
+    text = (
+        "Las imágenes las compartió el cantante Heartan Edward Lever Criado, conocido como Jiggy"
+        " Drama. [VIDEO]\n"
+        "El seleccionador dejó el cargo tras la derrota, informó la federación en un comunicado.\n"
+    )
+    assert not summarize(text, (), "", "Otro titular").startswith("Las imágenes")

@@ -19,7 +19,7 @@ from ..review.auth import MAX_PASSWORD, check_name, set_password
 from ..review.clock import zone
 from ..review.history import lines
 from ..review.security import LOOPBACK_HOSTS, link_url
-from ..store.decisions import Database, load_match
+from ..store.decisions import Database, MatchDetail, load_match
 from ..store.logins import clear_login_failures
 from ..store.users import list_users, remove_user
 from .common import country_line, options
@@ -95,6 +95,7 @@ def review_serve(
         allowed_hosts=allowed,
         https_only=https_only,
         timezone=timezone,
+        language=config.publish.language,
     )
     click.echo(f"review app on http://{host}:{port}/ (Ctrl-C stops it)", err=True)
     serve(settings, host, port)
@@ -104,7 +105,8 @@ def review_serve(
 @click.argument("match_id", type=int)
 def review_show(match_id: int) -> None:
     """Show one match: document, candidate policy, reasons, fields and history."""
-    detail = load_match(app.open_db(options()), match_id)
+    db = app.open_db(options())
+    detail = load_match(db, match_id)
     if detail is None:
         raise InputError(f"no match with id {match_id}")
     fields = decisions.current_fields(detail)
@@ -119,11 +121,26 @@ def review_show(match_id: int) -> None:
     )
     for reason in detail.reasons:
         click.echo(f"    - {reason}")
+    _show_draft(db, detail)
     click.echo(f"  token:    {detail.token}   (pass as --expect to detect a concurrent change)")
     for line in lines(detail.history, viewer()):
         why = f": {line.why}" if line.why else ""
         edits = ", ".join(f"{k}={v!r}" for k, v in sorted(line.edits.items()))
         click.echo(f"  {line.when}  {line.editor} {line.what}{why}{'; ' + edits if edits else ''}")
+
+
+def _show_draft(db: Database, detail: MatchDetail) -> None:
+    """The draft in the observatory's language and where each of its facts was read."""
+    found = decisions.draft(db, detail, app.load(options()).publish.language)
+    if found is None:
+        click.echo("  draft:    (none: the document names none of the policy's norms)")
+        return
+    click.echo(f"  draft:    {found.text}")
+    click.echo(
+        "            (a suggestion: `review accept --use-draft` publishes it as the snippet)"
+    )
+    for fact in found.facts:
+        click.echo(f"    {fact.name + ':':<11}{fact.value!r} from {fact.source}: {fact.evidence!r}")
 
 
 def _done(what: str, match_id: int, decision_id: int) -> None:
@@ -139,6 +156,9 @@ _editor_opt = click.option("--editor", default=None, help=_EDITOR_HELP)
 @click.option("--source-name", default=None, help="Publish this source name instead.")
 @click.option("--title", default=None, help="Publish this title instead.")
 @click.option("--snippet", default=None, help="Publish this snippet instead.")
+@click.option(
+    "--use-draft", is_flag=True, help="Publish the draft `review show` offers as the snippet."
+)
 @click.option("--date", default=None, help="Publish this date (YYYY-MM-DD) instead.")
 @click.option(
     "--clear",
@@ -150,13 +170,25 @@ _editor_opt = click.option("--editor", default=None, help=_EDITOR_HELP)
 @_editor_opt
 @_expect
 def review_accept(match_id: int, note: str, clear: tuple[str, ...], editor: str | None,
-                  expect: str | None, **fields: str | None) -> None:  # fmt: skip
+                  expect: str | None, use_draft: bool, **fields: str | None) -> None:  # fmt: skip
     """Accept a match, optionally correcting (or clearing) the published fields."""
     edits = {k: v for k, v in fields.items() if v is not None}
     db = app.open_db(options())
+    if use_draft:
+        edits["snippet"] = _draft_text(db, match_id, edits)
     decision = decisions.accept(db, match_id, _editor(editor), edits=edits, note=note,
                                 token=expect, clear=clear)  # fmt: skip
     _done("accepted", match_id, decision)
+
+
+def _draft_text(db: Database, match_id: int, edits: dict[str, str]) -> str:
+    if "snippet" in edits:
+        raise InputError("give --snippet or --use-draft, not both")
+    detail = decisions.load(db, match_id)
+    found = decisions.draft(db, detail, app.load(options()).publish.language)
+    if found is None:
+        raise InputError(f"match {match_id} has no draft: the document names none of its norms")
+    return found.text
 
 
 @review.command("reject")

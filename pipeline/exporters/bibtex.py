@@ -1,8 +1,12 @@
 """BibTeX (biblatex fields, readable by classic BibTeX styles and by Zotero's importer).
 
-Norms are `@legislation` (biblatex; classic styles fall back to misc), press articles `@article`
-with the newspaper as journal, other pages `@online`. Values are LaTeX-escaped so a scraped title
-cannot break out of its braces or run TeX commands.
+Norms are `@legislation` (biblatex; classic styles fall back to misc) with the issuing authority
+as a corporate author (`{{...}}`, never split into first and last names) and its number, press
+articles `@article` with the newspaper as journal, other pages `@online`. Values are LaTeX-escaped
+so a scraped title cannot break out of its braces or run TeX commands.
+
+For Zotero, BibTeX is the weakest path: its BibTeX.js imports `@legislation` as a Bill and has
+no Statute at all; RIS and CSL-JSON keep a norm's fields (see ris.py, csl.py).
 """
 
 from __future__ import annotations
@@ -50,9 +54,9 @@ def _entry(c: Citation) -> str:
     parts = date_parts(c.issued)
     fields = [
         ("title", tex(c.title)),
+        ("author", "{" + tex(c.authority) + "}" if c.authority else ""),
         ("journal" if c.kind is CitationKind.NEWS else "organization", tex(c.container)),
         ("number", tex(c.number)),
-        ("institution", tex(c.authority)),
         ("year", str(parts[0]) if parts else ""),
         ("month", _MONTHS[parts[1] - 1] if len(parts) > 1 and 1 <= parts[1] <= 12 else ""),
         ("date", tex(c.issued or "")),

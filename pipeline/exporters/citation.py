@@ -1,11 +1,15 @@
 """Sources as citations, for the reference-manager formats (CSL-JSON, BibTeX, RIS).
 
 A source is cited as one of three kinds:
-- legislation: the page *is* a norm — its title opens with a legal instrument ("Decreto Supremo
-  N° 004-2021-JUS", "Resolución Ministerial N.° 0159-2019-JUS", "Decreto Supremo que crea ...");
+- legislation: the page *is* a norm — its own norm is read from the gazette listing's fields, a
+  title that opens with it or the header above its text (extract/ownnorm.py), or its title opens
+  with a legal instrument ("Decreto Supremo que crea ..."). It is cited with the norm's number,
+  its issuing authority by name (the grammar's issuer table) and its jurisdiction, under a title
+  that carries the number once;
 - news: a dated page on a host that is not a state's own (a press article about the norm);
 - webpage: everything else (state portals, undated pages).
-One citation per URL, however many policies link it; the policies are kept as keywords.
+One citation per URL, however many policies link it; the policies are kept as keywords. A
+source with no title known (never fetched, dead, untitled) is cited under its URL, never untitled.
 """
 
 from __future__ import annotations
@@ -16,8 +20,10 @@ from dataclasses import dataclass
 from enum import StrEnum
 from urllib.parse import urlsplit
 
-from ..extract.norms import find_norms
-from ..models import LinkedSource, NormMention
+from ..extract.grammar import load_grammar
+from ..extract.norms import issuer_name
+from ..extract.ownnorm import OwnNorm, own_norm, printed_number
+from ..models import LinkedSource
 from .common import ExportData, one_line, web_url
 
 # A title that opens with one of these names a legal instrument: the page is the norm itself, as
@@ -74,24 +80,59 @@ def _citation(
     details = data.details.get(s.url)
     country = (details.country if details and details.country else country).upper()
     title = one_line(s.title)
-    norm = _own_norm(title, country)
-    kind = _kind(s, title)
+    own = own_norm(
+        one_line(details.title) if details and details.title else title,
+        details.head if details else "",
+        country,
+        details.listed_extra if details else None,
+    )
+    kind = CitationKind.LEGISLATION if own else _kind(s, title)
+    number = authority = ""
+    if own is not None:
+        number, authority = _number(own), issuer_name(own.norm.country, own.norm.issuer) or ""
+        title = _legislation_title(title, own)
     return Citation(
         key=_key(s),
         kind=kind,
-        title=title,
+        title=title or one_line(s.url),
         url=web_url(s.url),  # a reference manager would offer any other scheme as a link
         container=one_line(s.source_name),
         issued=s.published,
         accessed=details.accessed if details else None,
-        number=norm.display if norm and kind is CitationKind.LEGISLATION else "",
-        authority=(norm.issuer if norm else "") if kind is CitationKind.LEGISLATION else "",
+        number=number,
+        authority=authority,
         jurisdiction=country if kind is CitationKind.LEGISLATION else "",
         language=s.language,
         abstract=one_line(s.summary),
         policies=policies,
         archived=data.archived_copy(s),
     )
+
+
+def _type_display(own: OwnNorm) -> str:
+    try:
+        return load_grammar(own.norm.country).types[own.norm.type].display
+    except (ValueError, KeyError):
+        return ""
+
+
+def _number(own: OwnNorm) -> str:
+    """The identifier as the country prints it: "004-2021-JUS", "029-2020/DP-PAD", "31405"."""
+    return printed_number(own.norm, _type_display(own))
+
+
+def _legislation_title(title: str, own: OwnNorm) -> str:
+    """The norm's title naming it once: the page's title when it carries the number; the
+    sumilla after the norm's name when the title is the sumilla ("Decreto Supremo N°
+    004-2021-JUS, que crea el Mecanismo ..."); the norm's name alone when nothing else is known."""
+    display, number = own.norm.display, _number(own)
+    if title and number.casefold() in title.casefold():
+        return title
+    sumilla = title or own.sumilla
+    kind = _type_display(own)
+    if kind and sumilla.casefold().startswith(kind.casefold() + " "):
+        return f"{display}, {sumilla[len(kind) :].strip()}"
+    return f"{display}: {sumilla}" if sumilla else display
 
 
 def _kind(s: LinkedSource, title: str) -> CitationKind:
@@ -101,17 +142,6 @@ def _kind(s: LinkedSource, title: str) -> CitationKind:
     if s.published and not _OFFICIAL_HOST.search(host):
         return CitationKind.NEWS
     return CitationKind.WEBPAGE
-
-
-def _own_norm(title: str, country: str) -> NormMention | None:
-    """The norm a title opens with ("Resolución Ministerial N.° 0159-2019-JUS"), if any; a norm
-    named later in the title ("... que modifica el Decreto Supremo N° 004-2021-JUS") is another."""
-    try:
-        mentions = find_norms(title, country)
-    except ValueError:  # a country without a grammar: no number rather than a wrong one
-        return None
-    first = min(mentions, key=lambda m: m.start, default=None)
-    return first if first is not None and first.start <= 3 else None
 
 
 def _key(s: LinkedSource) -> str:

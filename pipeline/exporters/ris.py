@@ -2,6 +2,12 @@
 
 Norms are `STAT` records, press articles `NEWS`, other pages `ELEC`. RIS is line-based, so every
 value is one line: a newline in a scraped title could otherwise start a forged field or record.
+
+Tags are chosen for what Zotero's RIS import maps (zotero/translators RIS.js `fieldMap`, last
+updated 2026-01-05): for STAT, TI → Name of Act, AU → Author (a name without a comma becomes an
+institution), M1 → Public Law Number, DA/PY → Date Enacted. T2 would become the statute's Code
+and A2, CY and PB have no Statute field (Zotero files them in a "no corresponding field" note),
+so a norm's issuer is AU and the site that published it a note (N1).
 """
 
 from __future__ import annotations
@@ -19,8 +25,11 @@ def to_ris(data: ExportData) -> str:
 
 
 def _record(c: Citation) -> str:
-    lines = [("TY", _TYPES[c.kind]), ("TI", c.title), ("T2", c.container)]
-    lines += [("M1", c.number), ("A2", c.authority), ("CY", c.jurisdiction)]
+    lines = [("TY", _TYPES[c.kind]), ("TI", c.title)]
+    if c.kind is CitationKind.LEGISLATION:
+        lines += [("AU", c.authority), ("M1", c.number)]
+    else:
+        lines.append(("T2", c.container))
     parts = date_parts(c.issued)
     if parts:
         lines.append(("PY", str(parts[0])))
@@ -29,6 +38,8 @@ def _record(c: Citation) -> str:
         lines.append(("Y2", _ris_date(date_parts(c.accessed))))
     lines += [("UR", c.url), ("LA", c.language), ("AB", c.abstract)]
     lines += [("KW", policy) for policy in c.policies]
+    if c.kind is CitationKind.LEGISLATION and c.container:
+        lines.append(("N1", f"Published by {c.container}"))
     if c.archived:
         lines.append(("N1", f"Archived copy: {c.archived}"))
     lines.append(("ID", c.key))

@@ -1,6 +1,7 @@
 """Countries and their languages, from well-kept data: the adapter over pycountry (ISO 3166-1, the
 list of countries) and Babel (CLDR: each territory's official and de facto languages, its name in
-every language, how its people write dates).
+every language, how its people write dates, and dates written out in a language for the editors'
+drafts).
 
 Takes a country code as a person types it ("pe", " CI "); gives whether it names a country, its
 names and its languages, and the order in which it writes numeric dates. Pure lookups, no I/O
@@ -10,12 +11,13 @@ ISO 3166-1 or a language change in CLDR arrives with the libraries.
 
 from __future__ import annotations
 
+import datetime as dt
 import functools
 import re
 
 import pycountry
 from babel import Locale, UnknownLocaleError
-from babel.dates import get_date_format
+from babel.dates import format_date, get_date_format
 from babel.languages import get_official_languages
 
 # What a code must look like before the list is asked: two ASCII letters.
@@ -105,3 +107,26 @@ def month_first(country: str, language: str) -> bool:
             continue
         return pattern.find("M") < pattern.find("d")
     return False
+
+
+@functools.cache
+def _locale(language: str) -> Locale | None:
+    try:
+        return Locale.parse(language.replace("-", "_"))
+    except (ValueError, TypeError, UnknownLocaleError):
+        return None
+
+
+def country_name_in(code: str, language: str) -> str | None:
+    """The country's name in a language, as CLDR writes it: ("PE", "en") → "Peru", ("PE", "es") →
+    "Perú". None for a code that is no country or a language CLDR does not know."""
+    locale = _locale(language)
+    if locale is None or not is_country(code):
+        return None
+    name = locale.territories.get(normalize(code))
+    return str(name) if name else None
+
+
+def format_day(value: dt.date, pattern: str, language: str) -> str:
+    """A date in a CLDR pattern with the language's month names ("d MMMM y" → "21 April 2021")."""
+    return str(format_date(value, pattern, locale=_locale(language) or "en"))

@@ -4,7 +4,10 @@ the observatory publishes next to a source's name.
 Extractive only: the document's own sentences, so the snippet is in its language and never says
 what the page does not. Sentences that name a norm and say what it does ("crea", "aprueba",
 "modifica") win; boilerplate (menus, cookie banners, "Lee también", share buttons) never enters.
-The meta description is the fallback when no sentence says anything about a norm.
+The meta description is the fallback when no sentence says anything about a norm. Never the
+title again (nor a description that repeats it), never a list line of a summary of norms (the
+linker picks the entry's own line, normpage.entry_line), never a piece cut out of a sentence. On
+a norm's own page the snippet is its sumilla and what its first article does (normpage.py).
 """
 
 from __future__ import annotations
@@ -13,6 +16,15 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from pipeline.extract.normpage import (
+    ARTICLE_LABEL,
+    LIST_PAGE_LINES,
+    is_operative,
+    is_sumilla,
+    list_lines,
+    similar,
+    strip_label,
+)
 from pipeline.models import NormMention
 
 # The observatory's snippets run 150-400 characters; longer ones are cut at a sentence boundary.
@@ -87,16 +99,19 @@ BOILERPLATE = (
     "see also",
 )
 # What a norm does, in the languages the observatory reads. Present-tense and participle forms:
-# gazette summaries say "Decreto Supremo que crea", news say "aprobó" / "fue aprobado".
+# gazette summaries say "Decreto Supremo que crea", news say "aprobó" / "fue aprobado". Not the
+# Portuguese "criado"/"criada": in Spanish they are a servant and a surname ("Lever Criado").
 ACTION = re.compile(
     r"\b(?:crea|creó|creado|creada|aprueba|aprobó|aprobado|aprobada|modifica|modificó|modificado"
     r"|deroga|derogó|derogado|reglamenta|reglamentó|establece|estableció|dispone|dispuso|declara"
     r"|amplía|amplió|prorroga|protege|regula|creates?|created|approves?|approved|amends?|amended"
     r"|modifies|modified|repeals?|repealed|regulates?|establishe[sd]|cria|criou|aprova|aprovou"
     r"|altera|alterou|revoga|revogou|institui|instituiu|instituído|instituída|regulamenta"
-    r"|regulamentou|dispõe|criado|criada|aprovado|aprovada|alterado|revogado|sancionou"
+    r"|regulamentou|dispõe|aprovado|aprovada|alterado|revogado|sancionou"
     r"|crée|créé|créée|approuve|approuvé|modifie|modifié|abroge|abrogé|institue|adopte|adopté"
     r"|adoptée|promulgue|promulgué|portant|adopts?|adopted|enacts?|enacted"
+    # the gazette's sumillas, third person plural: "Aprueban el Protocolo", "Crean el Registro"
+    r"|aprueban|crean|modifican|derogan|declaran|establecen|disponen|regulan"
     # the gazette's imperative forms in article 1: "Créase el Mecanismo", "Apruébase el Protocolo"
     r"|créase|apruébase|modifícase|derógase|declárase)\b",
     re.I,
@@ -144,23 +159,23 @@ LEDE_SENTENCES = 3
 W_TITLE, TITLE_OVERLAP = 3.0, 0.6
 # A sentence whose words are nearly all the title's is the headline itself.
 HEADLINE_OVERLAP = 0.9
+# A sumilla is printed right under the number, before the recitals: looked for this early only.
+SUMILLA_WITHIN = 5
 # Recitals ("Que, mediante Decreto Supremo N° 002-2018-JUS se aprueba ...", "VISTOS:") say why a
 # norm is issued, citing older norms; they are never the snippet editors want.
 W_RECITAL = 4.0
-# A gazette sumilla, "Decreto Supremo que crea el Mecanismo ...": the headline that is the snippet
-# on El Peruano pages. Other headlines (news) are not sentences of the document and are skipped.
-# French gazettes title a norm "Loi n° 2014-388 du 20 juin 2014 portant promotion ...".
-SUMILLA = re.compile(
-    r"^(?:Decreto|Resoluci[oó]n|Ley|Lei|Ordenanza|Acuerdo|Directiva|Loi|D[ée]cret|Arr[êe]t[ée])\b"
-    r"[^\n]{0,80}?\b(?:que|portant)\s",
-    re.I,
-)
 # Datelines opening a news lede are cut off: "Lima, 27 de abril de 2019.- ", "LIMA (EFE).- ",
 # "Tegucigalpa, M.D.C., 15 de mayo de 2015.- ", "BRASÍLIA - ". The dash follows a full stop or a
 # space, never a digit: "Loi n° 2014-388" and "Decreto Nº 34-2015" open sentences, not datelines.
 DATELINE = re.compile(
     r"^[A-ZÁÉÍÓÚÑÂÊÔÃÕÇÀÈ][^,\n]{1,40}?(?:,[^,\n]{1,40}?){0,2}(?:\.|\s)(?:-{1,2}|—|–)\s*"
 )
+# A list bullet or a separator left by a dropped element ("· Año XXXVII"): not part of a sentence.
+BULLET = re.compile(r"^[-•·*|]\s+")
+# A piece that ends like a sentence is one; a caption or a heading ("Año XXXVII · Separata de
+# Normas Legales") does not, and loses ties to one that does.
+W_COMPLETE = 0.5
+_ENDS = (".", "!", "?", ".”", '."', ".»", "”", "»", ";")
 RECITAL = re.compile(
     r"^(?:Que,|Que\s|VISTOS?\b|CONSIDERANDO\b|De conformidad|Considérant\b|Vu\s|Sur\s(?:le\s)?"
     r"rapport\b|Tendo em vista\b|Whereas\b)",
@@ -218,14 +233,17 @@ def _split(paragraph: str, offset: int) -> list[tuple[str, int]]:
 
 
 def sentences(text: str) -> list[Sentence]:
-    """The text's sentences outside boilerplate paragraphs, with spans into `text`."""
+    """The text's sentences outside boilerplate paragraphs, with spans into `text`. A dateline
+    ("Lima, 22 de abril de 2021.- ") or an article label ("Artículo 1.- ") opening a sentence is
+    cut off, so the sentence starts with its own first word."""
     found: list[Sentence] = []
     offset = 0
     for number, paragraph in enumerate(text.split("\n")):
         if paragraph.strip() and not _boilerplate(paragraph):
             for piece, start in _split(paragraph, offset):
-                if (cut := DATELINE.match(piece)) and cut.end() < len(piece) // 2:
-                    piece, start = piece[cut.end() :], start + cut.end()
+                for label in (BULLET, DATELINE, ARTICLE_LABEL):
+                    if (cut := label.match(piece)) and cut.end() < len(piece) // 2:
+                        piece, start = piece[cut.end() :], start + cut.end()
                 if len(piece) >= MIN_SENTENCE_CHARS:
                     found.append(Sentence(piece, start, start + len(piece), len(found), number))
         offset += len(paragraph) + 1
@@ -236,17 +254,18 @@ def _words(text: str) -> set[str]:
     return set(re.findall(r"\w{4,}", text.lower()))
 
 
-def _headline(sentence: str, title: str) -> bool:
-    """The page's headline repeated in its text (not a sentence), unless it is a gazette sumilla."""
+def is_title(sentence: str, title: str) -> bool:
+    """The page's title repeated (a headline, or a gazette sumilla that is also the title, with
+    or without the " - DECRETO SUPREMO - N° ..." the gazette appends): never the snippet."""
     words, title_words = _words(sentence), _words(title)
-    same = bool(words) and len(words & title_words) >= HEADLINE_OVERLAP * len(words)
-    return same and not SUMILLA.match(sentence)
+    return bool(words) and len(words & title_words) >= HEADLINE_OVERLAP * len(words)
 
 
 def _score(s: Sentence, norms: Sequence[NormMention], title_words: set[str]) -> float:
     score = W_NORM if any(s.start <= n.start < s.end for n in norms) else 0.0
     score += W_ACTION if ACTION.search(s.text) else 0.0
     score += W_LEDE if s.index < LEDE_SENTENCES else 0.0
+    score += W_COMPLETE if s.text.endswith(_ENDS) else 0.0
     words = _words(s.text)
     if title_words and len(words & title_words) >= TITLE_OVERLAP * len(title_words):
         score += W_TITLE
@@ -274,14 +293,24 @@ def summarize(
     text: str, norms: Sequence[NormMention] = (), description: str = "", title: str = ""
 ) -> str:
     """1-3 of the document's sentences, the best first in document order, ≤ ~MAX_CHARS."""
-    candidates = [s for s in sentences(text) if not _headline(s.text, title)]
+    listed = list_lines(text, norms)
+    spans = list(listed.values()) if len(listed) >= LIST_PAGE_LINES else []
+    candidates = [
+        s
+        for s in sentences(text)
+        if not is_title(s.text, title) and not any(a <= s.start < b for a, b in spans)
+    ]
+    own = _norm_page(candidates)
+    if own:
+        return own
+    fallback = _whole(description) if not is_title(description, title) else ""
     if not candidates:
-        return cap(description)
+        return cap(fallback)
     title_words = _words(title)
     scores = [_score(s, norms, title_words) for s in candidates]
     at = max(range(len(candidates)), key=lambda i: (scores[i], -i))
-    if scores[at] <= W_LEDE and len(description) >= MIN_SENTENCE_CHARS:
-        return cap(description)  # nothing says what a norm does: the page's own summary is better
+    if scores[at] <= W_LEDE + W_COMPLETE and len(fallback) >= MIN_SENTENCE_CHARS:
+        return cap(fallback)  # nothing says what a norm does: the page's own summary is better
     chosen = [candidates[at]]
     for following in candidates[at + 1 : at + MAX_SENTENCES]:
         # continue the best sentence's own paragraph only: the next one is another topic
@@ -290,3 +319,27 @@ def summarize(
             break
         chosen.append(following)
     return cap(" ".join(s.text for s in chosen))
+
+
+def _whole(description: str) -> str:
+    """The description's complete sentences: sites cut it at ~160 characters mid-word ("Fue un
+    mo"), and a fragment is never the snippet. "" when not even one sentence is whole."""
+    text = " ".join(description.split())
+    if text.endswith(_ENDS):
+        return text
+    cut = max(text.rfind(". "), text.rfind("? "), text.rfind("! "))
+    return text[: cut + 1] if cut + 1 >= MIN_SENTENCE_CHARS else ""
+
+
+def _norm_page(candidates: Sequence[Sentence]) -> str:
+    """A norm's own page: its sumilla (unless it is the title, already excluded) and what its
+    first article does, when that says more than the sumilla. "" on other pages."""
+    sumilla = next((s.text for s in candidates[:SUMILLA_WITHIN] if is_sumilla(s.text)), "")
+    operative = next((strip_label(s.text) for s in candidates if is_operative(s.text)), "")
+    if operative and sumilla and similar(operative, sumilla):
+        operative = ""  # "Aprobar el Protocolo X" after "Aprueban el Protocolo X" says it twice
+    parts = [p for p in (sumilla, operative) if p]
+    if not parts:
+        return ""
+    both = " ".join(p if p.endswith((".", "”", '"', "»")) else p + "." for p in parts)
+    return cap(both) if len(both) <= MAX_CHARS else cap(parts[0])

@@ -8,11 +8,13 @@ Weights and what they mean live in evidence.py.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import hashlib
 import re
 
 from ..config import LinkSettings
+from ..extract.normpage import entry_line
 from ..extract.reading import read_norms
 from ..models import DateKind, Extraction, Match, MatchStatus, NormMention
 from .countryrule import apply_country_rule
@@ -58,7 +60,14 @@ def score_document(
     _alias_evidence(extraction, lookup, board)
     _relation_evidence(extraction, lookup, board)
     apply_country_rule(board, lookup, extraction.country)
-    return _decide(board, settings)
+    return [_with_snippet(m, board[m.policy_id], extraction) for m in _decide(board, settings)]
+
+
+def _with_snippet(match: Match, ev: Evidence, extraction: Extraction) -> Match:
+    """On a summary of norms, the entry's own line is its snippet (the page's is about none)."""
+    keys = {f.split(":", 1)[1].rsplit(":", 1)[0] for f in ev.facts if f.startswith("norm:")}
+    line = entry_line(extraction.text, extraction.norms, keys) if keys else ""
+    return dataclasses.replace(match, snippet=line) if line else match
 
 
 # A sentence ends at a period after a lower-case letter or a closing mark, before a capital:

@@ -58,6 +58,7 @@ class Viewer:
 
     name: str
     tz: zoneinfo.ZoneInfo
+    language: str = "en"  # the observatory's language: the editors' draft is written in it
 
     def local(self, stamp: str) -> dt.datetime | None:
         """A stored UTC stamp in the viewer's zone; None when it is not a stamp."""

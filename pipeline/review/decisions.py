@@ -14,6 +14,9 @@ from collections.abc import Collection, Mapping, Sequence
 from urllib.parse import urlsplit
 
 from ..errors import InputError
+from ..extract.norms import parse_key
+from ..models import norm_key
+from ..publish.draft import Draft, draft_for
 from ..store.decisions import (
     Database,
     DecisionRow,
@@ -23,6 +26,7 @@ from ..store.decisions import (
     record_decision,
 )
 from ..store.decisions import reassign as store_reassign
+from ..store.policies import load_policies
 from .history import UNDO_REASON
 
 # The fields an export publishes; the editors' values win over what was extracted.
@@ -58,9 +62,26 @@ def machine_fields(detail: MatchDetail) -> dict[str, str]:
     return {
         "source_name": detail.source_name or (urlsplit(detail.url).hostname or ""),
         "title": (e.title if e else "") or detail.listed_title,
-        "snippet": e.summary if e else "",
+        "snippet": detail.snippet or (e.summary if e else ""),
         "date": published or "",
     }
+
+
+def draft(db: Database, detail: MatchDetail, language: str) -> Draft | None:
+    """The sentence offered to the editor for this match's entry, in the observatory's language.
+    A suggestion only: it reaches an export when the editor takes it into the snippet."""
+    e = detail.extraction
+    found = load_policies(db, detail.policy_id)
+    if e is None or e.page_class != "ok" or not found:
+        return None
+    policy = found[0]
+    keys = set()
+    for key in policy.norms:
+        try:
+            keys.add(norm_key(*parse_key(key, policy.country)))
+        except ValueError:  # a key an older grammar accepted: not one the draft can name
+            continue
+    return draft_for(e, policy.country, keys, detail.listed_extra, language)
 
 
 def current_fields(detail: MatchDetail) -> dict[str, str]:

@@ -59,6 +59,7 @@ def match_page(
         "original": link_url(detail.url),
         "history": lines(detail.history, viewer),
         "keys": MATCH_KEYS,
+        "draft": decisions.draft(db, detail, viewer.language),
     }
 
 

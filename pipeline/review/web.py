@@ -69,6 +69,7 @@ class WebSettings:
     allowed_hosts: tuple[str, ...] = LOOPBACK_HOSTS
     https_only: bool = False  # set behind a TLS proxy: the cookie then never travels in clear
     timezone: str | None = None  # the zone times are shown in until a browser names its own
+    language: str = "en"  # the observatory's language: the editors' draft is written in it
 
 
 def create_app(settings: WebSettings) -> Starlette:
@@ -204,7 +205,7 @@ def _fields(form: FormData) -> dict[str, str]:
 def _viewer(request: Request) -> Viewer:
     """The editor from the session (never from a form) and the zone their browser named."""
     tz = zone(unquote(request.cookies.get(TZ_COOKIE, ""))) or request.app.state.zone
-    return Viewer(str(request.session["user"]), tz)
+    return Viewer(str(request.session["user"]), tz, request.app.state.settings.language)
 
 
 View = Callable[..., "dict[str, Any] | Outcome"]

@@ -164,3 +164,12 @@ def marks_from_json(text: str | None) -> tuple[EvidenceMark, ...]:
         )  # fmt: skip
     except (ValueError, TypeError, KeyError):
         return ()
+
+
+def listed_fields(raw: str | None) -> dict[str, str]:
+    """A document's `listed_extra` as strings (a damaged value reads as none, never as an error)."""
+    try:
+        data = json.loads(raw or "{}")
+    except ValueError:
+        return {}
+    return {str(k): str(v) for k, v in data.items()} if isinstance(data, dict) else {}

@@ -17,7 +17,7 @@ import sqlite_utils
 
 from ..errors import InputError, StoreError
 from ..models import NOT_KNOWN, CountryMethod, DocumentCountry, EvidenceMark, Extraction
-from .codec import extraction_from_row, marks_from_json
+from .codec import extraction_from_row, listed_fields, marks_from_json
 from .db import now, transaction
 from .queue import FROM, rows, state_token
 
@@ -85,6 +85,8 @@ class MatchDetail:
     history: tuple[DecisionRow, ...] = field(default=())
     country: DocumentCountry = NOT_KNOWN  # the document's, with how it was told
     marks: tuple[EvidenceMark, ...] = ()
+    snippet: str = ""  # chosen for this entry at link time ("" = the document's own)
+    listed_extra: Mapping[str, str] = field(default_factory=dict)  # what the listing said
 
     @property
     def last_decision(self) -> DecisionRow | None:
@@ -110,8 +112,8 @@ def load_match(db: sqlite_utils.Database, match_id: int) -> MatchDetail | None:
     """One match with its document, current extraction and whole decision history."""
     sql = (
         "SELECT m.*, d.url, d.source_id, d.source_name AS doc_source_name, d.listed_title,"
-        " d.listed_date, d.country AS doc_country, d.country_method, d.country_detail,"
-        " v.id AS version_id, v.archive_ref, e.title, e.language, e.text,"
+        " d.listed_date, d.listed_extra, d.country AS doc_country, d.country_method,"
+        " d.country_detail, v.id AS version_id, v.archive_ref, e.title, e.language, e.text,"
         " e.summary, e.description, e.page_class, e.extractor_version, e.data"
         f" {FROM} WHERE m.id = ?"
     )
@@ -148,6 +150,8 @@ def load_match(db: sqlite_utils.Database, match_id: int) -> MatchDetail | None:
             r["doc_country"], CountryMethod(r["country_method"]), r["country_detail"]
         ),
         marks=marks_from_json(r["evidence"]),
+        snippet=r["snippet"],
+        listed_extra=listed_fields(r["listed_extra"]),
     )
 
 

@@ -9,7 +9,7 @@ import datetime as dt
 import json
 import sqlite3
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -17,12 +17,15 @@ import sqlite_utils
 
 from ..extract.urnlex import urn_lex
 from ..models import LinkedSource, MatchStatus, PolicyLinks
+from .codec import listed_fields
 from .db import now, transaction
 from .policies import load_policies
 
 _ROWS = """
-    SELECT m.status, m.score, m.reasons, m.stale, d.url, d.source_name, d.listed_title,
+    SELECT m.status, m.score, m.reasons, m.stale, m.snippet, d.url, d.source_name, d.listed_title,
            d.listed_date, e.title, e.published, e.language, e.summary, e.data,
+           (SELECT e2.title FROM extractions e2 JOIN versions v2 ON v2.id = e2.version_id
+            WHERE v2.document_id = d.id AND e2.title != '' ORDER BY e2.id DESC LIMIT 1) AS seen,
            (SELECT edits FROM decisions WHERE match_id = m.id ORDER BY id DESC LIMIT 1) AS edits
     FROM matches m
     JOIN documents d ON d.id = m.document_id
@@ -71,13 +74,18 @@ def _linked(row: sqlite3.Row) -> LinkedSource:
     return LinkedSource(
         url=row["url"],
         source_name=edits.get("source_name") or row["source_name"] or _host(row["url"]),
-        title=edits.get("title") or row["title"] or row["listed_title"] or "",
+        # the editor's, the page's, the listing's, or the last one a version of it showed: a
+        # source that is dead or not fetched yet is never left untitled when a title was known
+        title=edits.get("title") or row["title"] or row["listed_title"] or row["seen"] or "",
         # An editor may publish a source without a date or a snippet: an edit to "" says so.
         published=(edits["date"] or None)
         if "date" in edits
         else (row["published"] or row["listed_date"]),
         language=row["language"] or "",
-        summary=edits["snippet"] if "snippet" in edits else (row["summary"] or ""),
+        # the entry's own line on a summary of norms (chosen at link time) before the page's
+        summary=edits["snippet"]
+        if "snippet" in edits
+        else (row["snippet"] or row["summary"] or ""),
         norms=norms,
         status=MatchStatus(row["status"]),
         score=float(row["score"]),
@@ -116,13 +124,18 @@ class SourceDetails:
     link_state: str = "unchecked"  # ok | dead | unchecked
     # Why the link itself cannot be fetched again (a single-use PDF, an account): "" for most.
     archive_only: str = ""
+    listed_extra: Mapping[str, str] = field(default_factory=dict)  # the gazette listing's fields
+    title: str = ""  # the extracted title, before any editor's edit
+    head: str = ""  # the start of the main text, where a gazette prints the norm's header
 
 
 _DETAILS = """
     SELECT d.url, d.source_id, d.country, v.fetched_at, v.archive_ref, c.ok,
-           json_extract(d.listed_extra, '$.archive_only')
+           json_extract(d.listed_extra, '$.archive_only'), d.listed_extra,
+           e.title, substr(e.text, 1, {head})
     FROM documents d
     LEFT JOIN versions v ON v.id = (SELECT MAX(id) FROM versions WHERE document_id = d.id)
+    LEFT JOIN extractions e ON e.id = (SELECT MAX(id) FROM extractions WHERE version_id = v.id)
     LEFT JOIN link_checks c ON c.url = d.url
     WHERE d.url IN ({marks})
 """
@@ -134,12 +147,28 @@ def source_details(db: sqlite_utils.Database, urls: Iterable[str]) -> dict[str, 
     # SQLite caps bound parameters (999 on old builds): ask in slices.
     for start in range(0, len(wanted), 500):
         part = wanted[start : start + 500]
-        sql = _DETAILS.format(marks=", ".join("?" for _ in part))
-        for url, source_id, country, fetched_at, ref, ok, only in db.conn.execute(sql, part):
+        sql = _DETAILS.format(marks=", ".join("?" for _ in part), head=HEAD_CHARS)
+        for (
+            url,
+            source_id,
+            country,
+            fetched_at,
+            ref,
+            ok,
+            only,
+            extra,
+            title,
+            head,
+        ) in db.conn.execute(sql, part):
             state = "unchecked" if ok is None else ("ok" if ok else "dead")
             accessed = fetched_at[:10] if fetched_at else None
-            out[url] = SourceDetails(accessed, ref or "", source_id, country, state, only or "")
+            out[url] = SourceDetails(accessed, ref or "", source_id, country, state, only or "",
+                                     listed_fields(extra), title or "", head or "")  # fmt: skip
     return out
+
+
+# How much of a document's text citations read for the norm's header (ownnorm.HEADER_CHARS).
+HEAD_CHARS = 800
 
 
 def data_as_of(db: sqlite_utils.Database) -> str:

@@ -36,7 +36,8 @@ def save_matches(
             row[0]: row
             for row in conn.execute(
                 "SELECT policy_id, id, status, evidence_hash, decided_evidence_hash, stale,"
-                " score, reasons, machine_status, evidence FROM matches WHERE document_id = ?",
+                " score, reasons, machine_status, evidence, snippet"
+                " FROM matches WHERE document_id = ?",
                 (document_id,),
             )
         }
@@ -57,8 +58,8 @@ def _insert(conn: sqlite3.Connection, document_id: int, m: Match) -> None:
     stamp = now()
     conn.execute(
         "INSERT INTO matches (document_id, policy_id, score, reasons, method, machine_status,"
-        " status, evidence_hash, evidence, created_at, updated_at)"
-        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        " status, evidence_hash, evidence, snippet, created_at, updated_at)"
+        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         (
             document_id,
             m.policy_id,
@@ -69,6 +70,7 @@ def _insert(conn: sqlite3.Connection, document_id: int, m: Match) -> None:
             m.status.value,
             m.evidence_hash,
             marks_to_json(m.marks),
+            m.snippet,
             stamp,
             stamp,
         ),
@@ -89,8 +91,15 @@ def _update(conn: sqlite3.Connection, row: tuple[object, ...], m: Match) -> bool
     reasons = json.dumps(list(m.reasons), ensure_ascii=False)
     marks = marks_to_json(m.marks)
     # Spans move with the text (a new version) while the evidence stays the same: they are
-    # refreshed, but only a change of evidence counts as an update.
-    if (row[6], row[7], row[3], row[8]) == (m.score, reasons, m.evidence_hash, m.status):
+    # refreshed, but only a change of evidence (or of the entry's snippet) counts as an update.
+    same = (row[6], row[7], row[3], row[8], row[10]) == (
+        m.score,
+        reasons,
+        m.evidence_hash,
+        m.status,
+        m.snippet,
+    )
+    if same:
         if row[9] != marks:
             conn.execute("UPDATE matches SET evidence = ? WHERE id = ?", (marks, row[1]))
         return False
@@ -99,9 +108,9 @@ def _update(conn: sqlite3.Connection, row: tuple[object, ...], m: Match) -> bool
     stale = int(bool(row[5])) or _became_stale(row, m.evidence_hash)
     conn.execute(
         "UPDATE matches SET score = ?, reasons = ?, method = ?, machine_status = ?, status = ?,"
-        " evidence_hash = ?, evidence = ?, stale = ?, updated_at = ? WHERE id = ?",
+        " evidence_hash = ?, evidence = ?, stale = ?, snippet = ?, updated_at = ? WHERE id = ?",
         (m.score, reasons, m.method, m.status.value, status, m.evidence_hash, marks, stale,
-         now(), row[1]),
+         m.snippet, now(), row[1]),
     )  # fmt: skip
     return True
 

@@ -337,6 +337,11 @@ MIGRATIONS: tuple[str, ...] = (
     );
     CREATE INDEX jobs_by_state ON jobs(state, id);
     """,
+    # 14: the snippet chosen for one entry when the document's own does not fit it:
+    # on a gazette's summary of norms, the line of the entry's norm ("" = the document's own).
+    """
+    ALTER TABLE matches ADD COLUMN snippet TEXT NOT NULL DEFAULT '';
+    """,
 )
 
 

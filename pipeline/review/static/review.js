@@ -150,9 +150,25 @@ function rememberZone() {
   document.cookie = "tz=" + encodeURIComponent(zone) + "; path=/; max-age=31536000; samesite=strict";
 }
 
+// "Use as snippet" (the draft partial): copies the draft into the form's field for the editor to
+// finish. Without scripts the button stays hidden and the draft can be copied by hand.
+function draftButtons() {
+  for (const button of document.querySelectorAll("button[data-fill]")) {
+    const field = document.querySelector(`textarea[name="${button.dataset.fill}"], input[name="${button.dataset.fill}"]`);
+    const from = document.getElementById(button.dataset.from);
+    if (!field || !from) continue;
+    button.hidden = false;
+    button.addEventListener("click", () => {
+      field.value = from.textContent.trim();
+      field.focus();
+    });
+  }
+}
+
 document.addEventListener("DOMContentLoaded", () => {
   for (const form of document.querySelectorAll("form[data-live]")) liveFilters(form);
   for (const box of document.querySelectorAll("[data-job]")) pollJob(box);
   clearBoxes();
+  draftButtons();
   rememberZone();
 });

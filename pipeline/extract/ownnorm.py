@@ -1,0 +1,113 @@
+"""Extract stage, a document's own norm: when the page *is* a norm (a gazette or state-portal
+norm page), which norm it is and its sumilla, with where each was read.
+
+Takes what a document already carries (the listing's fields, the title, the head of the main
+text and the country); gives an `OwnNorm` or None. Pure: no I/O. Citations (its number and
+issuer) and the editors' draft (the norm's name and its quoted sumilla) are built from it, so a
+fact they print can always be traced to one of these places.
+
+Where the norm is read, most reliable first:
+- listing: the gazette's own fields (type "DECRETO SUPREMO", number "004-2021-JUS");
+- title: a title that opens with the norm ("Resolución Ministerial N.° 0159-2019-JUS");
+- header: a line near the top holding nothing but the norm ("DECRETO SUPREMO N° 004-2021-JUS",
+  or the type and the number on two lines), as gazettes print it above the text.
+A norm named anywhere else (a recital, a news story) is not the document's own.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from pipeline.extract.normpage import is_sumilla
+from pipeline.extract.norms import find_norms
+from pipeline.models import NormMention
+
+# How far into the text a header may stand: below the title, the institution and the date.
+HEADER_CHARS = 800
+# A title mention must open it (a leading quote or space aside).
+TITLE_START = 3
+# Sumillas longer than this are the norm's text, not its summary.
+MAX_SUMILLA = 600
+_PUNCT = re.compile(r"[\s.:;,\-–—]*")
+
+
+@dataclass(frozen=True)
+class OwnNorm:
+    norm: NormMention
+    source: str  # listing | title | header
+    sumilla: str = ""
+    sumilla_source: str = ""  # listing | title | text
+
+
+def own_norm(
+    title: str, text: str, country: str, listed: Mapping[str, str] | None = None
+) -> OwnNorm | None:
+    """The norm the document is, or None when it is about norms rather than one of them."""
+    listed = listed or {}
+    found = _from_listing(listed, country) or _from_title(title, country)
+    found = found or _from_header(text, country)
+    if found is None:
+        return None
+    norm, source = found
+    sumilla, where = _sumilla(title, text, listed)
+    return OwnNorm(norm, source, sumilla, where)
+
+
+def _norms(text: str, country: str) -> list[NormMention]:
+    try:
+        return find_norms(text, country)
+    except ValueError:  # a country without a grammar: no norm rather than a wrong one
+        return []
+
+
+def _from_listing(listed: Mapping[str, str], country: str) -> tuple[NormMention, str] | None:
+    kind, number = listed.get("type", "").strip(), listed.get("number", "").strip()
+    if not kind or not number:
+        return None
+    mentions = _norms(f"{kind} N° {number}", country)
+    return (mentions[0], "listing") if mentions else None
+
+
+def _from_title(title: str, country: str) -> tuple[NormMention, str] | None:
+    first = min(_norms(title, country), key=lambda m: m.start, default=None)
+    return (first, "title") if first is not None and first.start <= TITLE_START else None
+
+
+def _from_header(text: str, country: str) -> tuple[NormMention, str] | None:
+    head = text[:HEADER_CHARS]
+    for mention in _norms(head, country):
+        line_start = head.rfind("\n", 0, mention.start) + 1
+        line_end = head.find("\n", mention.end)
+        rest = head[mention.end : len(head) if line_end < 0 else line_end]
+        if not head[line_start : mention.start].strip() and _PUNCT.fullmatch(rest):
+            return mention, "header"
+    return None
+
+
+def _sumilla(title: str, text: str, listed: Mapping[str, str]) -> tuple[str, str]:
+    if listed.get("sumilla", "").strip():
+        return _clean(listed["sumilla"]), "listing"
+    head = title.split(" - ")[0].strip()  # El Peruano appends " - DECRETO SUPREMO - N° ..."
+    if is_sumilla(head):
+        return _clean(head), "title"
+    for line in text[:HEADER_CHARS].split("\n")[:8]:
+        if is_sumilla(line.strip()):
+            return _clean(line), "text"
+    return "", ""
+
+
+def _clean(text: str) -> str:
+    text = " ".join(text.split()).rstrip(" .")
+    return text if len(text) <= MAX_SUMILLA else ""
+
+
+_MARKER = re.compile(r"^(?:N\.?\s?[°º]\.?|No\.|Nro\.)\s*")
+
+
+def printed_number(norm: NormMention, type_display: str) -> str:
+    """The norm's identifier as printed after its type and number sign: "004-2021-JUS" for
+    "Decreto Supremo N° 004-2021-JUS", "31405" for "Ley N° 31405"."""
+    rest = norm.display[len(type_display) :] if norm.display.startswith(type_display) else ""
+    return _MARKER.sub("", rest.strip()) or norm.display
