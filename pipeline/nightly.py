@@ -24,6 +24,7 @@ from contextlib import AbstractContextManager, contextmanager, nullcontext
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Protocol, TextIO
+from urllib.parse import urlsplit
 
 from rich.console import Console
 from rich.live import Live
@@ -32,7 +33,7 @@ from rich.table import Table
 from . import app
 from .backup import BackupResult, backup_database
 from .config import Config
-from .errors import FetchError, PipelineError
+from .errors import FailureClass, FetchError, PipelineError
 from .fetch import DiscoverContext, Sessions, discover_links
 from .ingest import Ingestor, IngestResult
 from .models import NOT_KNOWN, DocumentCountry, Fetched, Link
@@ -170,11 +171,18 @@ class WatchedGetter:
         try:
             return self.inner.request(method, url, **kw)
         except FetchError as exc:
-            self.progress.failed(url, exc.failure.value)
+            # A site without robots.txt (any 4xx) has no rules for us (RFC 9309 §2.3.1.3): that
+            # is no failure, and logging it as one sent operators looking for a fault.
+            if not (exc.failure is FailureClass.HTTP_4XX and _is_robots(url)):
+                self.progress.failed(url, exc.failure.value)
             raise
 
     def session(self) -> WatchedGetter:
         return WatchedGetter(self.inner.session(), self.progress)
+
+
+def _is_robots(url: str) -> bool:
+    return urlsplit(url).path == "/robots.txt"
 
 
 class ObservedIngestor(Ingestor):

@@ -163,6 +163,8 @@ def test_all_well_exits_0_with_report_and_backup(web: Web) -> None:
     assert report["run"]["id"] == 1
     assert list((web.db.parent / "backups").glob("observatory-*.db"))
     assert "run 1:" in result.stderr and "\x1b[" not in result.stderr  # plain lines, not a TTY
+    # the test web has no robots.txt (404): no rules, and no "failed" line to alarm anyone
+    assert "failed" not in result.stderr, result.stderr
 
 
 def test_a_failed_fetch_exits_1(web: Web) -> None:
