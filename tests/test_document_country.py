@@ -252,12 +252,12 @@ def test_add_without_country_records_the_host_and_review_shows_it(tmp_path: Path
     added = run(tmp_path, "add", str(page), "--url", url)
     assert added.returncode == 0, added.stderr
     assert "linked to co-programa (auto)" in added.stdout
-    assert "country: CO (host: host www.mininterior.gov.co" in added.stdout
+    assert "country: CO (host www.mininterior.gov.co" in added.stdout
     conn = sqlite3.connect(tmp_path / "t.db")
     row = conn.execute("SELECT country, country_method FROM documents WHERE url = ?", (url,))
     assert row.fetchone() == ("CO", "host")
     shown = run(tmp_path, "review", "show", "1")
     assert (
-        "  country:  CO (host: host www.mininterior.gov.co: a government domain of Colombia)"
+        "  country:  CO (host www.mininterior.gov.co: a government domain of Colombia)"
         in shown.stdout.splitlines()
     )

@@ -54,6 +54,10 @@ def given_country(value: str) -> DocumentCountry:
 
 
 def country_line(country: DocumentCountry) -> str:
-    """ "CO (host: host www.mininterior.gov.co: a government domain of Colombia)"."""
+    """ "CO (host www.mininterior.gov.co: a government domain of Colombia)", "PE (given)": how it
+    was told, and what told it when the detail says more than the method's name."""
     code = country.code or "undetermined"
-    return f"{code} ({country.method.value}: {country.detail})" if country.detail else code
+    method, detail = country.method.value, country.detail
+    if not detail or detail == method:
+        return f"{code} ({method})"
+    return f"{code} ({detail})" if detail.startswith(method) else f"{code} ({method}: {detail})"
