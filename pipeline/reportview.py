@@ -143,6 +143,8 @@ def _when(started: str, finished: str, zone: zoneinfo.ZoneInfo) -> str:
     end_day, _, end_time = end.rpartition(", ")
     # The same day in the same zone (not across a change of summer time): say the day once.
     if start_day and start_day == end_day and start_time[5:] == end_time[5:]:
+        if start_time == end_time:  # within one minute: one time is enough
+            return f"{start}{took}"
         return f"{start_day}, {start_time[:5]} to {end_time}{took}"
     return f"{start} to {end}{took}"
 
