@@ -1,5 +1,5 @@
-"""Export stage: each policy's linked sources → json | csv | md | html | csl | bibtex | ris, in a
-stable order, written atomically (outfiles.py).
+"""Export stage: each policy's linked sources → json | csv | md | html | html-page | csl | bibtex |
+ris, in a stable order, written atomically (outfiles.py).
 
 Takes PolicyLinks records (the store builds them); gives text. One writer per format in a registry,
 so a new format is one module (pipeline/exporters/). Output files are written to a temporary file
@@ -24,7 +24,7 @@ from .errors import ExportError
 from .exporters.bibtex import to_bibtex
 from .exporters.common import ExportData
 from .exporters.csl import to_csl
-from .exporters.html import to_html
+from .exporters.html import to_html, to_html_page
 from .exporters.markdown import to_markdown
 from .exporters.ris import to_ris
 from .models import LinkedSource, MatchStatus, PolicyLinks
@@ -150,13 +150,14 @@ WRITERS: dict[str, Writer] = {
     "csv": to_csv,
     "md": to_markdown,
     "html": to_html,
+    "html-page": to_html_page,
     "csl": to_csl,
     "bibtex": to_bibtex,
     "ris": to_ris,
 }
 # File name endings per format (CSL-JSON is JSON, named so importers recognise it).
-EXTENSIONS = {"json": "json", "csv": "csv", "md": "md", "html": "html", "csl": "csl.json",
-              "bibtex": "bib", "ris": "ris"}  # fmt: skip
+EXTENSIONS = {"json": "json", "csv": "csv", "md": "md", "html": "html", "html-page": "html",
+              "csl": "csl.json", "bibtex": "bib", "ris": "ris"}  # fmt: skip
 
 
 def export_links(

@@ -6,15 +6,18 @@ gives a JSON-able report, stored in `run_reports` and written as Markdown, HTML 
 new document (flagged past `expect_items_within_days`). Per policy: new candidates for review,
 auto-accepted links and amendment proposals (the linker's proposals made during the run: a
 norm that modifies, repeals or regulates one of the policy's norms).
+
+The JSON is the data (monitors read it; its shape is a contract). The Markdown and the HTML say
+it in words (reportview.py) through templates (pipeline/templates/report.*); the HTML page is
+the review app's base page with its stylesheet inline, so it stands alone when opened or mailed.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import json
-import re
+import zoneinfo
 from collections.abc import Iterable
-from html import escape
 from pathlib import Path
 from typing import Any
 
@@ -22,6 +25,8 @@ from .config import Config
 from .extract.norms import display_for_key
 from .models import MatchStatus
 from .outfiles import write_atomically
+from .reportview import SECTIONS, report_view
+from .review.clock import server_zone
 from .store.proposals import StoredProposal, proposals_between
 from .store.reports import (
     Database,
@@ -34,8 +39,10 @@ from .store.reports import (
     run_window,
     save_report,
 )
+from .templating import render_markdown, render_standalone
 
 Report = dict[str, Any]
+_KEYS = tuple(section[0] for section in SECTIONS)
 
 
 def build_report(db: Database, run_id: int, config: Config, today: dt.date) -> Report:
@@ -129,95 +136,16 @@ def _policies(rows: Iterable[MatchRow], proposals: list[StoredProposal]) -> list
     return [by_policy[key] for key in sorted(by_policy)]
 
 
-def to_markdown(report: Report) -> str:
-    run = report["run"]
-    lines = [f"# Run {run['id']}: {run['status']}", "",
-             f"{run['started_at']} → {run['finished_at']}", "", "## Sources", "",
-             "| source | new documents | failures | days since new | expected within |",
-             "|---|---|---|---|---|"]  # fmt: skip
-    for s in report["sources"]:
-        failures = ", ".join(f"{n} {k}" for k, n in s["failures"].items()) or "—"
-        days = "never" if s["days_since_new"] is None else str(s["days_since_new"])
-        flag = " ⚠ overdue" if s["overdue"] else ""
-        flag += " ⚠ layout changed" if s["layout_changed"] else ""
-        expected = s["expect_items_within_days"] or "—"
-        lines.append(f"| {_md(s['id'])} | {s['new_documents']} | {failures} | {days}{flag} "
-                     f"| {expected} |")  # fmt: skip
-    changed = [s for s in report["sources"] if s["layout_changed"]]
-    if changed:
-        lines += ["", "## Layout changed", "", _DRIFT, ""]
-        lines += [f"- {_md(s['id'])}: {_md(d)}" for s in changed for d in s["layout_changed"]]
-    lines += ["", "## Policies", ""]
-    if not report["policies"]:
-        lines.append("No new or changed links in this run.")
-    for p in report["policies"]:
-        lines += [f"### {_md(p['title'])} (`{p['id']}`)", ""]
-        for key, label in _SECTIONS:
-            lines += [f"- {label}: {p['counts'][key]}{_more(p, key)}"]
-            lines += [f"  - [{_md(i['title'] or i['url'])}]({_md(i['url'])}){_score(i)}"
-                      for i in p[key]]  # fmt: skip
-        lines.append("")
-    return "\n".join(lines).rstrip() + "\n"
+def to_markdown(report: Report, zone: zoneinfo.ZoneInfo | None = None) -> str:
+    view = report_view(report, zone or server_zone())
+    return render_markdown("report.md", {"r": view}).rstrip("\n") + "\n"
 
 
-_DRIFT = (
-    "These platforms no longer serve the shape their module reads; nothing half-read was "
-    "stored. Check the site and the module (README, Gazette platforms)."
-)
-_SECTIONS = (
-    ("new_candidates", "new candidates for review"),
-    ("auto_accepted", "auto-accepted links"),
-    ("amendments", "amendment proposals"),
-)
-_KEYS = tuple(key for key, _ in _SECTIONS)
-
-
-def _more(policy: dict[str, Any], key: str) -> str:
-    hidden = policy["counts"][key] - len(policy[key])
-    return f" (the {len(policy[key])} strongest listed)" if hidden > 0 else ""
-
-
-def _md(text: str) -> str:
-    return re.sub(r"([\\`*_\[\]|<>()])", r"\\\1", " ".join(str(text).split()))
-
-
-_OVERDUE = ' class="overdue"'
-
-
-def to_html(report: Report) -> str:
-    run = report["run"]
-    rows = "".join(
-        f"<tr{_OVERDUE if s['overdue'] else ''}><td>{escape(s['id'])}</td>"
-        f"<td>{s['new_documents']}</td><td>{escape(json.dumps(s['failures']))}</td>"
-        f"<td>{'never' if s['days_since_new'] is None else s['days_since_new']}</td>"
-        f"<td>{s['expect_items_within_days'] or ''}</td></tr>\n"
-        for s in report["sources"]
-    )
-    parts = [f"<h1>Run {run['id']}: {escape(run['status'])}</h1>",
-             "<table><tr><th>source</th><th>new documents</th><th>failures</th>"
-             f"<th>days since new</th><th>expected within</th></tr>\n{rows}</table>"]  # fmt: skip
-    drift = "".join(f'<li class="layout-changed">{escape(s["id"])}: {escape(d)}</li>'
-                    for s in report["sources"] for d in s["layout_changed"])  # fmt: skip
-    if drift:
-        parts.append(f'<h2>Layout changed</h2><ul style="overflow-wrap:anywhere">{drift}</ul>')
-    for p in report["policies"]:
-        parts.append(f"<h2>{escape(p['title'])}</h2>")
-        for key, label in _SECTIONS:
-            items = "".join(f"<li>{_html_link(i['url'], i['title'] or i['url'])}{_score(i)}</li>"
-                            for i in p[key])  # fmt: skip
-            parts.append(f"<h3>{label}: {p['counts'][key]}{_more(p, key)}</h3><ul>{items}</ul>")
-    return "<!doctype html><meta charset=utf-8><title>Run report</title>\n" + "\n".join(parts)
-
-
-def _score(item: dict[str, Any]) -> str:
-    return "" if item["score"] is None else f" {item['score']}"
-
-
-def _html_link(url: str, text: str) -> str:
-    """Scraped URLs become links only when they are http(s): never javascript: or data:."""
-    if re.match(r"^https?://", url, re.IGNORECASE):
-        return f'<a href="{escape(url)}">{escape(text)}</a>'
-    return escape(text)
+def to_html(report: Report, zone: zoneinfo.ZoneInfo | None = None) -> str:
+    """A whole page, styled with the review app's stylesheet inline: it is opened from disk or
+    mailed, so it must stand alone. Times are in the server's zone, as the app shows them."""
+    view = report_view(report, zone or server_zone())
+    return render_standalone("report.html", {"r": view})
 
 
 def write_report(db: Database, run_id: int, config: Config, folder: Path) -> list[Path]:

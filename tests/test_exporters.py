@@ -97,7 +97,9 @@ def render(fmt: str) -> str:
     return export_links(ITEMS, fmt, AS_OF, DETAILS, BASE)
 
 
-@pytest.mark.parametrize("fmt", list(WRITERS))
+# html-page is the html fragment in a page with the app's whole stylesheet inline: its golden
+# file would change with every style; it is checked against the fragment's instead (below).
+@pytest.mark.parametrize("fmt", [fmt for fmt in WRITERS if fmt != "html-page"])
 def test_each_format_matches_its_golden_file(fmt: str) -> None:
     golden = GOLDEN / f"exports.{EXTENSIONS[fmt]}"
     text = render(fmt)
@@ -337,3 +339,46 @@ def test_export_out_dir_refused_half_way_writes_nothing(tmp_path: Path) -> None:
     result = CliRunner().invoke(cli, args)
     assert result.exit_code != 0 and isinstance(result.exception, ExportError)
     assert sorted(p.name for p in out.iterdir()) == ["pe-entry-1.md"]  # the link alone
+
+
+def test_html_page_is_the_fragment_in_a_styled_page_of_its_own() -> None:
+    page, fragment = render("html-page"), render("html")
+    assert fragment.startswith("<!-- linked sources") and "<html" not in fragment  # embeddable
+    assert page.startswith("<!doctype html>") and '<meta name="viewport"' in page
+    assert re.findall(r"<li>.*</li>", page) == re.findall(r"<li>.*</li>", fragment)
+    assert page.count('<section class="policy-sources"') == 3
+    assert "<h2>Colombia: líderes</h2>" in page and "<h3>Colombia: líderes</h3>" in fragment
+    css = (ROOT / "pipeline" / "review" / "static" / "review.css").read_text(encoding="utf-8")
+    assert f"<style>\n{css}\n</style>" in page and "<link" not in page and "<script" not in page
+    assert "As of 1 May 2024, 02:30 UTC." in page
+
+
+def test_dates_read_as_words_and_stay_machine_readable() -> None:
+    html, md = render("html"), render("md")
+    assert '<time datetime="2021-04-22">22 April 2021</time>' in html
+    assert '<time datetime="2022-01">January 2022</time>' in html
+    assert "**El Tiempo** (January 2022)" in md and "As of 1 May 2024, 02:30 UTC." in md
+    assert "Peru · id `pe-mecanismo`" in md  # the country by name
+    free = (PolicyLinks(ITEMS[0].policy, (src(NEWS, "La República", "t", "circa 2020", "s"),)),)
+    # An editor's free-form date is shown as written, never as a broken datetime attribute.
+    assert "<time>circa 2020</time>" in export_links(free, "html")
+
+
+def test_an_entry_without_sources_says_so() -> None:
+    assert '<p class="no-sources">No linked sources yet.</p>' in render("html")
+    assert "_No linked sources._" in render("md")
+
+
+def test_html_page_out_dir_writes_a_whole_page_per_entry(tmp_path: Path) -> None:
+    db = tmp_path / "t.db"
+    (tmp_path / "p.json").write_text(json.dumps(POLICIES), encoding="utf-8")
+    (tmp_path / "ds.txt").write_text(DS_TEXT, encoding="utf-8")
+    invoke(db, "policies", "import", str(tmp_path / "p.json"))
+    invoke(db, "add", str(tmp_path / "ds.txt"), "--url", "https://example.org/ds")
+    invoke(
+        db, "export", "--format", "html-page", "--status", "all", "--out-dir", str(tmp_path / "out")
+    )
+    (page,) = (tmp_path / "out").iterdir()
+    text = page.read_text(encoding="utf-8")
+    assert page.name == "pe-mecanismo.html" and text.startswith("<!doctype html>")
+    assert '<a href="https://example.org/ds" rel="noopener">' in text

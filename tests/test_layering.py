@@ -64,6 +64,9 @@ def test_fetchers_depend_only_on_models_errors_and_http() -> None:
         ("bs4", {"fetch/listed.py"}),
         ("soupsieve", {"fetch/listed.py"}),
         ("feedparser", {"fetch/feed.py"}),
+        # The app's pages, the run report and the md/html exports render through one adapter.
+        ("jinja2", {"templating.py"}),
+        ("markupsafe", {"templating.py"}),
     ],
 )
 def test_each_library_has_one_adapter(library: str, owners: set[str] | None) -> None:

@@ -196,7 +196,7 @@ def export(
     since_last: bool,
     archive_base: str,
 ) -> None:
-    """Export each policy's linked sources (json, csv, md, html, csl, bibtex, ris)."""
+    """Export each policy's linked sources (json, csv, md, html, html-page, csl, bibtex, ris)."""
     if output and out_dir:
         raise InputError("give either -o/--output or --out-dir, not both")
     db = app.open_db(options())

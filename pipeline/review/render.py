@@ -1,37 +1,14 @@
-"""Review stage, template adapter: the only module importing Jinja2. Autoescaping is on for every
-template, so scraped titles, snippets and URLs are always printed as text; only `link_url`
-decides what may become an href (http and https with a host, nothing else).
+"""Review stage: the app's pages from their templates, through the one rendering adapter
+(pipeline/templating.py: autoescaping on, only `link_url` makes hrefs), with what every page
+shares: who is signed in, the flash, and the keyboard shortcuts that work on the page.
 """
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Any
 
-from jinja2 import Environment, FileSystemLoader, StrictUndefined
-from markupsafe import Markup
+from ..templating import render_html
 
-from .pages import language
-from .security import link_url
-
-
-def lang_attribute(code: str) -> Markup:
-    """` lang="es"` for scraped text in a known language, nothing otherwise."""
-    value = language(code)
-    return Markup(' lang="{}"').format(value) if value else Markup("")
-
-
-_ENV = Environment(
-    loader=FileSystemLoader(Path(__file__).parent / "templates"),
-    autoescape=True,  # every template, whatever its file name
-    undefined=StrictUndefined,  # a misspelt variable fails the tests instead of printing nothing
-    trim_blocks=True,
-    lstrip_blocks=True,
-)
-_ENV.filters["link_url"] = link_url
-_ENV.filters["q"] = lambda query: f"?{query}" if query else ""  # no bare "?" on plain links
-_ENV.filters["pct"] = lambda value: f"{float(value) * 100:.0f}%"
-_ENV.filters["lang"] = lang_attribute
 # What each key does, by the pages' names for them; a page lists the keys that work on it (the
 # footer shows only those), review.js binds them.
 SHORTCUTS = {
@@ -51,4 +28,4 @@ def render_page(template: str, context: dict[str, Any]) -> str:
     rows = template == "queue.html"
     shortcuts = [(k, (_ROW_KEYS if rows else {}).get(k, SHORTCUTS[k])) for k in keys]
     defaults = {"user": None, "csrf": "", "flash": None, "lang": ""}
-    return _ENV.get_template(template).render({**defaults, **context, "shortcuts": shortcuts})
+    return render_html(template, {**defaults, **context, "shortcuts": shortcuts})
