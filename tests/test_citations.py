@@ -164,3 +164,16 @@ def test_a_csl_processor_renders_each_norm_with_its_title_once() -> None:
     assert ds4.startswith("Ministerio de Justicia y Derechos Humanos (2021)")
     assert ds4.count("Decreto Supremo N° 004-2021-JUS") == 1
     assert any(DEAD in r for r in rendered)
+
+
+def test_a_norm_of_a_country_without_a_grammar_file_is_cited_with_its_bare_number() -> None:
+    # Chile reads with the generic Spanish grammar: the number is "21.643", not "Ley N° 21.643"
+    url = "https://www.bcn.cl/leychile/navegar?idNorma=1200096"
+    title = "Ley N° 21.643, que modifica el Código del Trabajo"
+    data = ExportData(
+        (PolicyLinks(policy(country="CL"), (source(url, title, "2024-01-15", "BCN"),)),),
+        details={url: SourceDetails("2024-01-20", "", "bcn", "CL", "ok", title=title)},
+    )
+    item = json.loads(export_links(data.items, "csl", details=data.details))[0]
+    assert (item["type"], item["number"], item["jurisdiction"]) == ("legislation", "21.643", "CL")
+    assert item["title"] == title

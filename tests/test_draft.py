@@ -123,3 +123,23 @@ def test_no_norm_no_draft_and_unknown_languages_refused() -> None:
 
 def test_the_config_offers_exactly_the_phrased_languages() -> None:
     assert set(PUBLISH_LANGUAGES) == set(LANGUAGES)
+
+
+def page_of(country: str, text: str, title: str = "Noticia") -> Extraction:
+    norms = tuple(find_norms(text, country))
+    return Extraction("https://x.test/", title, "es", text, None, (), norms, (), "")
+
+
+def test_a_country_without_a_grammar_file_is_drafted_with_its_languages_generic_grammar() -> None:
+    # Chile has no grammars/cl.toml: its norms are read, and named, by the generic Spanish one
+    page = page_of("CL", "Se promulgó la Ley N° 21.643, que modifica el Código del Trabajo.\n")
+    got = draft_for(page, "CL", ["CL:LEY|21643||"])
+    assert got is not None and got.text == "Chile adopted Law No. 21.643."
+    got = draft_for(page, "CL", ["CL:LEY|21643||"], language="es")
+    assert got is not None and got.text == "Chile adoptó la norma Ley N° 21.643."
+
+
+def test_a_brazilian_decree_is_drafted() -> None:
+    page = page_of("BR", "O Decreto nº 9.937, de 24 de julho de 2019, instituiu o Programa.\n")
+    got = draft_for(page, "BR", ["BR:DEC|9937|2019|"])
+    assert got is not None and got.text.startswith("Brazil adopted Decree ")

@@ -20,9 +20,8 @@ from dataclasses import dataclass
 from enum import StrEnum
 from urllib.parse import urlsplit
 
-from ..extract.grammar import load_grammar
 from ..extract.norms import issuer_name
-from ..extract.ownnorm import OwnNorm, own_norm, printed_number
+from ..extract.ownnorm import OwnNorm, own_norm, printed_number, type_display
 from ..models import LinkedSource
 from .common import ExportData, one_line, web_url
 
@@ -109,16 +108,9 @@ def _citation(
     )
 
 
-def _type_display(own: OwnNorm) -> str:
-    try:
-        return load_grammar(own.norm.country).types[own.norm.type].display
-    except (ValueError, KeyError):
-        return ""
-
-
 def _number(own: OwnNorm) -> str:
     """The identifier as the country prints it: "004-2021-JUS", "029-2020/DP-PAD", "31405"."""
-    return printed_number(own.norm, _type_display(own))
+    return printed_number(own.norm)
 
 
 def _legislation_title(title: str, own: OwnNorm) -> str:
@@ -129,7 +121,7 @@ def _legislation_title(title: str, own: OwnNorm) -> str:
     if title and number.casefold() in title.casefold():
         return title
     sumilla = title or own.sumilla
-    kind = _type_display(own)
+    kind = type_display(own.norm)
     if kind and sumilla.casefold().startswith(kind.casefold() + " "):
         return f"{display}, {sumilla[len(kind) :].strip()}"
     return f"{display}: {sumilla}" if sumilla else display

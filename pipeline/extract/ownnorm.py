@@ -20,6 +20,7 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 
+from pipeline.extract.normkeys import grammar_of
 from pipeline.extract.normpage import is_sumilla
 from pipeline.extract.norms import find_norms
 from pipeline.models import NormMention
@@ -106,8 +107,21 @@ def _clean(text: str) -> str:
 _MARKER = re.compile(r"^(?:N\.?\s?[°º]\.?|No\.|Nro\.)\s*")
 
 
-def printed_number(norm: NormMention, type_display: str) -> str:
+def type_display(norm: NormMention) -> str:
+    """The name its grammar prints before the norm's number ("Decreto Supremo", "Ley"): the
+    country's own grammar, its language's generic one (Chile, Argentina) or, for a ZZ key, the
+    generic grammar that has the type. "" when no grammar has the type."""
+    try:
+        doc = grammar_of(norm.country, norm.type).types.get(norm.type)
+    except ValueError:  # a country code that is no country
+        return ""
+    return doc.display if doc else ""
+
+
+def printed_number(norm: NormMention) -> str:
     """The norm's identifier as printed after its type and number sign: "004-2021-JUS" for
-    "Decreto Supremo N° 004-2021-JUS", "31405" for "Ley N° 31405"."""
-    rest = norm.display[len(type_display) :] if norm.display.startswith(type_display) else ""
+    "Decreto Supremo N° 004-2021-JUS", "31405" for "Ley N° 31405", "21.643" for Chile's "Ley N°
+    21.643"."""
+    kind = type_display(norm)
+    rest = norm.display[len(kind) :] if kind and norm.display.startswith(kind) else ""
     return _MARKER.sub("", rest.strip()) or norm.display

@@ -18,6 +18,7 @@ from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 
 from pipeline.extract.countries import country_name_in, format_day
+from pipeline.extract.normkeys import grammar_of
 from pipeline.extract.norms import display_for_key, issuer_name, type_name
 from pipeline.extract.ownnorm import own_norm
 from pipeline.models import DateKind, DateMention, DateMethod, Extraction, NormMention
@@ -136,10 +137,9 @@ def norm_name(norm: NormMention, language: str, phrasing: Phrasing | None = None
 
 
 def language_of(norm: NormMention) -> str:
-    """The language of the norm's own grammar, whose type names are the printed ones."""
-    from pipeline.extract.grammar import load_grammar
-
-    return load_grammar(norm.country).language
+    """The language of the grammar that read the norm, whose type names are the printed ones:
+    the country's own, or its language's generic grammar (Chile, Argentina, Spain)."""
+    return grammar_of(norm.country, norm.type).language
 
 
 def _entry_norm(extraction: Extraction, entry_norms: Collection[str]) -> NormMention | None:
