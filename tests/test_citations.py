@@ -8,6 +8,7 @@ from __future__ import annotations
 import json
 
 import bibtexparser
+import pytest
 import rispy
 from citeproc import (
     Citation,
@@ -166,14 +167,24 @@ def test_a_csl_processor_renders_each_norm_with_its_title_once() -> None:
     assert any(DEAD in r for r in rendered)
 
 
-def test_a_norm_of_a_country_without_a_grammar_file_is_cited_with_its_bare_number() -> None:
-    # Chile reads with the generic Spanish grammar: the number is "21.643", not "Ley N° 21.643"
-    url = "https://www.bcn.cl/leychile/navegar?idNorma=1200096"
-    title = "Ley N° 21.643, que modifica el Código del Trabajo"
+@pytest.mark.parametrize(
+    ("country", "url", "title", "number"),
+    [
+        # Chile reads with the generic Spanish grammar: its number is "21.643", not "Ley N° ..."
+        ("CL", "https://www.bcn.cl/leychile/navegar?idNorma=1200096",
+         "Ley N° 21.643, que modifica el Código del Trabajo", "21.643"),
+        # Brazil prints a lower-case number sign, which is no part of the number either
+        ("BR", "https://www.planalto.gov.br/ccivil_03/_ato2019-2022/2019/decreto/D9937.htm",
+         "Decreto nº 9.937/2019, que institui o Programa de Proteção", "9.937/2019"),
+    ],
+)  # fmt: skip
+def test_a_norm_is_cited_with_its_bare_number(
+    country: str, url: str, title: str, number: str
+) -> None:
     data = ExportData(
-        (PolicyLinks(policy(country="CL"), (source(url, title, "2024-01-15", "BCN"),)),),
-        details={url: SourceDetails("2024-01-20", "", "bcn", "CL", "ok", title=title)},
+        (PolicyLinks(policy(country=country), (source(url, title, "2024-01-15", "Gov"),)),),
+        details={url: SourceDetails("2024-01-20", "", "gov", country, "ok", title=title)},
     )
     item = json.loads(export_links(data.items, "csl", details=data.details))[0]
-    assert (item["type"], item["number"], item["jurisdiction"]) == ("legislation", "21.643", "CL")
+    assert (item["type"], item["number"], item["jurisdiction"]) == ("legislation", number, country)
     assert item["title"] == title

@@ -142,4 +142,14 @@ def test_a_country_without_a_grammar_file_is_drafted_with_its_languages_generic_
 def test_a_brazilian_decree_is_drafted() -> None:
     page = page_of("BR", "O Decreto nº 9.937, de 24 de julho de 2019, instituiu o Programa.\n")
     got = draft_for(page, "BR", ["BR:DEC|9937|2019|"])
-    assert got is not None and got.text.startswith("Brazil adopted Decree ")
+    assert got is not None and got.text == "Brazil adopted Decree No. 9.937/2019."
+    # Spanish: Brazil's grammar names its types in Portuguese and English only, so the decree
+    # keeps its printed name rather than an English one inside a Spanish sentence
+    got = draft_for(page, "BR", ["BR:DEC|9937|2019|"], language="es")
+    assert got is not None and got.text == "Brasil adoptó la norma Decreto nº 9.937/2019."
+
+
+def test_a_french_law_in_english_loses_its_lower_case_number_sign() -> None:
+    page = page_of("CI", "La loi n° 2014-388 du 20 juin 2014 portant promotion des défenseurs.\n")
+    got = draft_for(page, "CI", ["CI:LOI|388|2014|"])
+    assert got is not None and got.text.startswith("Côte d’Ivoire adopted Law No. 2014-388")

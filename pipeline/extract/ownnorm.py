@@ -104,7 +104,9 @@ def _clean(text: str) -> str:
     return text if len(text) <= MAX_SUMILLA else ""
 
 
-_MARKER = re.compile(r"^(?:N\.?\s?[°º]\.?|No\.|Nro\.)\s*")
+# The number sign between a type's name and its number, as the grammars' display forms print it
+# ("N°", "nº", "No.", "Número", "Nomor") and as pages do ("N.°", "Nro."), in any case.
+_MARKER = re.compile(r"^(?:N\.?\s?[°º˚]\.?|No\.|Nro\.|N[úu]mero\b|Nomor\b)\s*", re.IGNORECASE)
 
 
 def type_display(norm: NormMention) -> str:
@@ -118,10 +120,20 @@ def type_display(norm: NormMention) -> str:
     return doc.display if doc else ""
 
 
+def printed_parts(norm: NormMention) -> tuple[str, str, str]:
+    """The norm's display form in its three parts: ("Decreto Supremo", "N°", "004-2021-JUS"),
+    ("Decreto", "", "1066 de 2015") where no number sign is printed; ("", "", display) when the
+    display does not open with its type's name (Mexico's "NOM-004-SSA1-2013")."""
+    kind = type_display(norm)
+    if not kind or not norm.display.startswith(kind):
+        return "", "", norm.display
+    rest = norm.display[len(kind) :].strip()
+    sign = _MARKER.match(rest)
+    return (kind, sign.group().strip(), rest[sign.end() :]) if sign else (kind, "", rest)
+
+
 def printed_number(norm: NormMention) -> str:
     """The norm's identifier as printed after its type and number sign: "004-2021-JUS" for
     "Decreto Supremo N° 004-2021-JUS", "31405" for "Ley N° 31405", "21.643" for Chile's "Ley N°
-    21.643"."""
-    kind = type_display(norm)
-    rest = norm.display[len(kind) :] if kind and norm.display.startswith(kind) else ""
-    return _MARKER.sub("", rest.strip()) or norm.display
+    21.643", "9.937/2019" for Brazil's "Decreto nº 9.937/2019"."""
+    return printed_parts(norm)[2] or norm.display

@@ -13,14 +13,13 @@ publish it only once an editor has taken it into the snippet and accepted the ma
 
 from __future__ import annotations
 
-import re
 from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 
 from pipeline.extract.countries import country_name_in, format_day
 from pipeline.extract.normkeys import grammar_of
 from pipeline.extract.norms import display_for_key, issuer_name, type_name
-from pipeline.extract.ownnorm import own_norm
+from pipeline.extract.ownnorm import own_norm, printed_parts
 from pipeline.models import DateKind, DateMention, DateMethod, Extraction, NormMention
 
 
@@ -62,7 +61,6 @@ PHRASINGS: Mapping[str, Phrasing] = {
 LANGUAGES = tuple(PHRASINGS)
 # A sumilla quoted whole up to this length; a longer one is cut at a word, marked with "…".
 MAX_QUOTE = 300
-_MARKER = re.compile(r"^(?:N\.?\s?[°º]\.?|No\.|Nro\.)\s*")
 
 
 @dataclass(frozen=True)
@@ -124,16 +122,17 @@ def draft_for(
 
 def norm_name(norm: NormMention, language: str, phrasing: Phrasing | None = None) -> str:
     """The norm named in `language`: "Supreme Decree No. 004-2021-JUS" for DS|4|2021|JUS in
-    English; as the country prints it when its grammar has no name in that language."""
+    English; as the country prints it when that is its language, or when its grammar has no name
+    in that language (a Brazilian decree in a Spanish draft stays "Decreto nº 9.937/2019")."""
     printed = norm.display or display_for_key(norm.key)  # as printed: "N° 0159-2019-JUS"
-    native = type_name(norm.key, language_of(norm)) or ""
+    if language not in ("en", language_of(norm)):
+        return printed  # a grammar names its types in its own language and in English only
+    kind, sign, number = printed_parts(norm)
     wanted = type_name(norm.key, language)
-    if not wanted or not printed.startswith(native):
+    if not kind or not wanted or wanted == kind:
         return printed
-    rest = printed[len(native) :].strip()
-    bare = _MARKER.sub("", rest)
     marker = (phrasing or PHRASINGS.get(language, PHRASINGS["en"])).marker
-    return f"{wanted} {marker} {bare}" if bare != rest else f"{wanted} {rest}"
+    return f"{wanted} {marker} {number}" if sign else f"{wanted} {number}"
 
 
 def language_of(norm: NormMention) -> str:
