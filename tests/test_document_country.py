@@ -123,6 +123,53 @@ def test_the_cascade(url: str, title: str, text: str, code: str, method: Country
     assert got.detail
 
 
+AGENCIA_BRASIL = "https://agenciabrasil.ebc.com.br/saude/noticia/2023-12/decreto"
+NISIA = (
+    "A ministra da Saúde, Nísia Trindade Lima, anunciou o Decreto nº 11.867, que institui a"
+    " política.\nSegundo Nísia Trindade Lima, o decreto entra em vigor na data de publicação."
+)
+
+
+@pytest.mark.parametrize(
+    ("url", "text", "language", "code", "method"),
+    [
+        # a capital that is also a surname is no dateline: Brazil's minister is no cue of Peru
+        (AGENCIA_BRASIL, NISIA, "pt", "BR", HOST),
+        ("https://ex.org/a", NISIA, "pt", "", UNDETERMINED),
+        # a dateline "en Lima," in a signature line still tells Peru
+        ("https://ex.org/a", "Dado en la Casa de Gobierno, en Lima, a los veintiún días", "es",
+         "PE", TEXT),
+        # a capital alone never overrules a country code (a correspondent's dateline)
+        ("https://www.elheraldo.hn/x", "Managua, 3 de mayo. El gobierno anunció la ley.", "es",
+         "HN", HOST),
+        # a page in its host's language, about a country that does not speak it, stays the host's
+        ("https://www.brasildefato.com.br/x", "O Peru aprovou. No Peru, o Peru protege.", "pt",
+         "BR", HOST),
+        # ... while a Spanish page on a Brazilian host, naming Peru only, is Peru's
+        ("https://www.brasildefato.com.br/x", "El Perú aprobó. En el Perú, el Perú protege.",
+         "es", "PE", TEXT),
+        # twice the runner-up is no clear lead: a regional page naming Colombia twice, Peru once
+        ("https://ex.org/a", "Colombia, Colombia y Perú firmaron la declaración.", "es", "",
+         UNDETERMINED),
+    ],
+)  # fmt: skip
+def test_capitals_hosts_and_languages(
+    url: str, text: str, language: str, code: str, method: CountryMethod
+) -> None:
+    got = tell_country(url, "", text, None, language)
+    assert (got.code, got.method) == (code, method), got.detail
+
+
+def test_a_brazilian_news_page_naming_a_minister_lima_keeps_its_decree() -> None:
+    body = (
+        f"<html lang='pt-BR'><head><title>Decreto institui política</title></head><body>"
+        f"<article><h1>Decreto institui política</h1><p>{NISIA}</p></article></body></html>"
+    )
+    got = extract_document(body.encode(), url=AGENCIA_BRASIL, content_type="text/html")
+    assert (got.country.code, got.country.method) == ("BR", HOST)
+    assert "BR:DEC|11867||" in [n.key for n in got.norms]
+
+
 def test_what_the_caller_knows_wins() -> None:
     known = DocumentCountry("CO", GIVEN, "given with --country")
     assert tell_country("https://www.gob.pe/x", "", "Lima", known) == known

@@ -153,7 +153,7 @@ def extract_document(
     if text != page.text:
         page = replace(page, text=text)
     language = detect_language(page.text or title, page.lang)
-    where = tell_country(url, title, text, known)
+    where = tell_country(url, title, text, known, language)
     norms, relations = _norms(text, where, language)
     found = find_dates(
         page,

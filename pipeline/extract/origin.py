@@ -3,11 +3,13 @@ or else the URL's host and the page's text → a `DocumentCountry`, with how it 
 
 A cascade from certain to inferred, like the dates': given → source → host → text → undetermined.
 A government domain (gob.mx, gov.co, gouv.ci) settles it. A plain country code (.hn, .pe) does,
-unless the text clearly names another country and never its own: press and NGOs write about other
-countries (ISHR's pages on Honduras live on ishr.ch). The text counts the country's names (CLDR's,
-in the four languages), its capital or seat of government and its official gazette, near the top;
-one country must clearly lead. Nothing is guessed: a page that names several countries, or none,
-is undetermined, and its norms are then read with every grammar of its language for review.
+unless the text clearly names another country, by more than its capital, and never its own, and
+the page is not in its host's language about a country that does not speak it: press and NGOs
+write about other countries (ISHR's pages on Honduras live on ishr.ch). The text counts the
+country's names (CLDR's, in the four languages), its capital or seat of government where a
+dateline puts it, and its official gazette, near the top; one country must clearly lead. Nothing
+is guessed: a page that names several countries, or none, is undetermined, and its norms are then
+read with every grammar of its language for review.
 """
 
 from __future__ import annotations
@@ -19,12 +21,18 @@ import tomllib
 import unicodedata
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-from pipeline.extract.countries import all_countries, country_name, country_names, is_country
+from pipeline.extract.countries import (
+    all_countries,
+    country_languages,
+    country_name,
+    country_names,
+    is_country,
+)
 from pipeline.models import CountryMethod, DocumentCountry
 
 CUES_FILE = Path(__file__).resolve().parent / "countrycues.toml"
@@ -32,9 +40,14 @@ CUES_FILE = Path(__file__).resolve().parent / "countrycues.toml"
 # dateline ("Tegucigalpa, M.D.C., 15 de mayo"); a country's name is also said of its neighbours.
 W_GAZETTE, W_CAPITAL, W_NAME = 3.0, 2.0, 1.0
 # A country is told from the text when it scores this much (two mentions of its name, or its
-# capital, or its gazette) and at least twice as much as any other country.
+# capital in a dateline, or its gazette) and more than twice as much as any other country.
 MIN_SCORE = 2.0
 LEAD_FACTOR = 2.0
+# A capital is also a surname or a word ("Nísia Trindade Lima", Brazil's minister): it counts
+# only where a dateline puts it, opening a line or after "en/em/in/à", and followed by a comma
+# (a colon in French typography: "Kinshasa : la RDC ...").
+_DATELINE_BEFORE = re.compile(r"(?<!\w)(?:en|em|in|à)\s{1,3}$", re.IGNORECASE)
+_DATELINE_AFTER = re.compile(r"\.?\s?[,:]")
 # The title and the top of the text: where a page says where it is from and what it is about.
 TEXT_CHARS = 5000
 _WORD = re.compile(r"\w+")
@@ -50,6 +63,7 @@ class Cue:
     code: str
     weight: float
     phrase: str  # as the cue list writes it, for the detail
+    kind: str = "name"  # name | capital | gazette
 
 
 @dataclass(frozen=True)
@@ -64,20 +78,20 @@ def _phrases(raw: Mapping[str, Any]) -> dict[tuple[str, ...], dict[str, Cue]]:
     ambiguous = {_fold(n) for n in raw.get("ambiguous_names", [])}
     found: dict[tuple[str, ...], dict[str, Cue]] = defaultdict(dict)
 
-    def add(code: str, phrases: Iterable[str], weight: float) -> None:
+    def add(code: str, phrases: Iterable[str], weight: float, kind: str) -> None:
         for phrase in phrases:
             tokens = tuple(_fold(w) for w in _WORD.findall(phrase))
             if tokens and " ".join(tokens) not in ambiguous:
                 current = found[tokens].get(code)
                 if current is None or current.weight < weight:
-                    found[tokens][code] = Cue(code, weight, phrase)
+                    found[tokens][code] = Cue(code, weight, phrase, kind)
 
     table = raw.get("countries", {})
     for code in all_countries():
         extra = table.get(code, {})
-        add(code, [*country_names(code), *extra.get("names", [])], W_NAME)
-        add(code, extra.get("capitals", []), W_CAPITAL)
-        add(code, extra.get("gazettes", []), W_GAZETTE)
+        add(code, [*country_names(code), *extra.get("names", [])], W_NAME, "name")
+        add(code, extra.get("capitals", []), W_CAPITAL, "capital")
+        add(code, extra.get("gazettes", []), W_GAZETTE, "gazette")
     return found
 
 
@@ -89,7 +103,9 @@ def cues() -> Cues:
     by_first: dict[str, list[tuple[tuple[str, ...], tuple[Cue, ...]]]] = defaultdict(list)
     for tokens, owners in _phrases(raw).items():
         # A phrase several countries share ("La Gaceta") counts for each of them in part.
-        shared = tuple(Cue(c.code, c.weight / len(owners), c.phrase) for c in owners.values())
+        shared = tuple(
+            Cue(c.code, c.weight / len(owners), c.phrase, c.kind) for c in owners.values()
+        )
         by_first[tokens[0]].append((tokens, shared))
     for entries in by_first.values():
         entries.sort(key=lambda entry: -len(entry[0]))  # longest first: "Guinea Ecuatorial"
@@ -149,6 +165,7 @@ def _is_address(host: str) -> bool:
 class TextReading:
     scores: Mapping[str, float]
     said: Mapping[str, tuple[str, ...]]  # code → the cues found, as the list writes them
+    kinds: Mapping[str, frozenset[str]] = field(default_factory=dict)  # code → name, capital, ...
 
     def leader(self) -> str:
         """The country the text clearly points to, or ""."""
@@ -156,7 +173,11 @@ class TextReading:
         if not ranked or ranked[0][1] < MIN_SCORE:
             return ""
         runner_up = ranked[1][1] if len(ranked) > 1 else 0.0
-        return ranked[0][0] if ranked[0][1] >= LEAD_FACTOR * runner_up else ""
+        return ranked[0][0] if ranked[0][1] > LEAD_FACTOR * runner_up else ""
+
+    def capital_only(self, code: str) -> bool:
+        """Whether the text names the country by its capital alone (no name, no gazette)."""
+        return self.kinds.get(code, frozenset()) <= {"capital"}
 
     def describe(self, code: str) -> str:
         names = list(dict.fromkeys(self.said.get(code, ())))
@@ -166,25 +187,42 @@ class TextReading:
 
 def read_text(title: str, text: str) -> TextReading:
     """What the title and the top of the text say about countries. A cue counts only when its
-    first word is capitalised as a name is ("Chile", not a dish's "chile")."""
+    first word is capitalised as a name is ("Chile", not a dish's "chile"), a capital only in a
+    dateline's place ("Lima, 22 de abril", "en Lima,"; not the surname in "Nísia Trindade Lima")."""
     index = cues().phrases
     scores: dict[str, float] = defaultdict(float)
     said: dict[str, list[str]] = defaultdict(list)
+    kinds: dict[str, set[str]] = defaultdict(set)
     for part in (title, text[:TEXT_CHARS]):
-        words = _WORD.findall(part)
-        folded = [_fold(w) for w in words]
+        spans = [m.span() for m in _WORD.finditer(part)]
+        folded = [_fold(part[a:b]) for a, b in spans]
         i = 0
-        while i < len(words):
-            hit = _match(index, folded, i) if words[i][0].isupper() else None
+        while i < len(spans):
+            hit = _match(index, folded, i) if part[spans[i][0]].isupper() else None
             if hit is None:
                 i += 1
                 continue
             tokens, owners = hit
+            dateline = _in_dateline(part, spans[i][0], spans[i + len(tokens) - 1][1])
             for cue in owners:
+                if cue.kind == "capital" and not dateline:
+                    continue
                 scores[cue.code] += cue.weight
                 said[cue.code].append(cue.phrase)
+                kinds[cue.code].add(cue.kind)
             i += len(tokens)
-    return TextReading(dict(scores), {k: tuple(v) for k, v in said.items()})
+    return TextReading(
+        dict(scores),
+        {k: tuple(v) for k, v in said.items()},
+        {k: frozenset(v) for k, v in kinds.items()},
+    )
+
+
+def _in_dateline(part: str, start: int, end: int) -> bool:
+    line_start = part.rfind("\n", 0, start) + 1
+    before = part[max(line_start, start - 12) : start]
+    opens = not part[line_start:start].strip() or bool(_DATELINE_BEFORE.search(before))
+    return opens and bool(_DATELINE_AFTER.match(part, end))
 
 
 def _match(
@@ -200,10 +238,12 @@ def _match(
 
 # --- the cascade ---------------------------------------------------------------------------------
 def tell_country(
-    url: str, title: str, text: str, known: DocumentCountry | None = None
+    url: str, title: str, text: str, known: DocumentCountry | None = None, language: str = ""
 ) -> DocumentCountry:
     """The document's country: `known` when the caller has it (given, source), else its host's,
-    else its text's, else undetermined. Each answer says in plain words what told it."""
+    else its text's, else undetermined. Each answer says in plain words what told it. `language`
+    is the page's: a page in its host country's language is that country's unless the text names
+    a country that speaks it too."""
     if known is not None and known.known:
         return known
     host = host_country(url)
@@ -211,7 +251,7 @@ def tell_country(
         return DocumentCountry(host.code, CountryMethod.HOST, host.detail)
     reading = read_text(title, text)
     leader = reading.leader()
-    if host is not None and (not leader or leader == host.code or reading.scores.get(host.code)):
+    if host is not None and not _text_overrules(reading, leader, host.code, language):
         return DocumentCountry(host.code, CountryMethod.HOST, host.detail)
     if leader:
         detail = f"the text names {reading.describe(leader)}"
@@ -219,6 +259,17 @@ def tell_country(
             detail += f" (its host's country code says {_name(host.code)})"
         return DocumentCountry(leader, CountryMethod.TEXT, detail)
     return DocumentCountry("", CountryMethod.UNDETERMINED, _undetermined(reading))
+
+
+def _text_overrules(reading: TextReading, leader: str, host: str, language: str) -> bool:
+    """Whether the text's country beats a plain country code: it leads, the host's country is
+    never named, it is named by more than its capital (a dateline may be a correspondent's), and
+    the page is not in the host's language while its leader does not speak it (Agência Brasil
+    writes in Portuguese; a Portuguese page about a Peruvian is still Brazil's)."""
+    if not leader or leader == host or reading.scores.get(host) or reading.capital_only(leader):
+        return False
+    spoken = (not language) or language in country_languages(leader)
+    return spoken or language not in country_languages(host)
 
 
 def _undetermined(reading: TextReading) -> str:
