@@ -170,6 +170,18 @@ def test_a_brazilian_news_page_naming_a_minister_lima_keeps_its_decree() -> None
     assert "BR:DEC|11867||" in [n.key for n in got.norms]
 
 
+def test_an_undetermined_country_says_what_the_text_named() -> None:
+    one = tell_country("https://ex.org/a", "", "A bill before the United States Congress.")
+    assert (one.code, one.method) == ("", UNDETERMINED)
+    assert one.detail == (
+        "no country domain, and the text names only United States, once: too little to tell"
+    )
+    several = tell_country("https://ex.org/a", "", "Peru, Colombia, Brazil and Mexico adopted.")
+    assert several.detail == (
+        "no country domain, and the text names several countries: Brazil, Colombia, Mexico, Peru"
+    )
+
+
 def test_what_the_caller_knows_wins() -> None:
     known = DocumentCountry("CO", GIVEN, "given with --country")
     assert tell_country("https://www.gob.pe/x", "", "Lima", known) == known

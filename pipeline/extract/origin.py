@@ -276,6 +276,13 @@ def _undetermined(reading: TextReading) -> str:
     named = sorted(reading.scores, key=lambda code: (-reading.scores[code], code))[:4]
     if not named:
         return "no country domain, and the text names no country, capital or gazette"
+    if len(named) == 1:
+        (code,) = named
+        times = len(reading.said.get(code, ()))
+        return (
+            f"no country domain, and the text names only {_name(code)}, "
+            f"{'once' if times == 1 else f'{times} times'}: too little to tell"
+        )
     return "no country domain, and the text names several countries: " + ", ".join(
         _name(code) for code in named
     )
