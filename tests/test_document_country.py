@@ -182,6 +182,17 @@ def test_an_undetermined_country_says_what_the_text_named() -> None:
     )
 
 
+def test_the_title_counts_once_though_the_text_repeats_it() -> None:
+    # trafilatura keeps the <h1>, or extract_document heads the text with the title: one title
+    title = "Honduras: defenders at risk"
+    text = f"{title}\n\nThe protection law was adopted in 2015."
+    got = tell_country("https://ex.org/a", title, text)
+    assert (got.code, got.method) == ("", UNDETERMINED), got.detail
+    # the text naming it again on its own still counts
+    got = tell_country("https://ex.org/a", title, f"{text} In Honduras, defenders are at risk.")
+    assert (got.code, got.method) == ("HN", TEXT), got.detail
+
+
 def test_what_the_caller_knows_wins() -> None:
     known = DocumentCountry("CO", GIVEN, "given with --country")
     assert tell_country("https://www.gob.pe/x", "", "Lima", known) == known

@@ -18,7 +18,7 @@ from pipeline.extract.countries import month_first
 from pipeline.extract.dates import Reading, find_dates
 from pipeline.extract.language import detect_language
 from pipeline.extract.norms import find_norms, find_relations
-from pipeline.extract.origin import tell_country
+from pipeline.extract.origin import TITLE_WINDOW, tell_country
 from pipeline.extract.reading import read_norms
 from pipeline.extract.summary import summarize
 from pipeline.extract.text import read_document
@@ -39,8 +39,6 @@ from pipeline.models import (
 EXTRACTOR_VERSION = "3"
 # Flag of a norm read from a gazette's listing rather than from the text.
 LISTED = "listed"
-# How far into the main text a heading may start and still count as "the text has its title".
-TITLE_WINDOW = 300
 _SPACE = re.compile(r"\s+")
 
 

@@ -50,6 +50,9 @@ _DATELINE_BEFORE = re.compile(r"(?<!\w)(?:en|em|in|à)\s{1,3}$", re.IGNORECASE)
 _DATELINE_AFTER = re.compile(r"\.?\s?[,:]")
 # The title and the top of the text: where a page says where it is from and what it is about.
 TEXT_CHARS = 5000
+# How far into the main text a heading may start and still be the title's copy (a page's <h1>,
+# or the title extract_document put at the head of a text that lacked it): counted once.
+TITLE_WINDOW = 300
 _WORD = re.compile(r"\w+")
 _MARKS = re.compile("[\u0300-\u036f]+")
 
@@ -193,11 +196,16 @@ def read_text(title: str, text: str) -> TextReading:
     scores: dict[str, float] = defaultdict(float)
     said: dict[str, list[str]] = defaultdict(list)
     kinds: dict[str, set[str]] = defaultdict(set)
-    for part in (title, text[:TEXT_CHARS]):
+    title_words = [_fold(w) for w in _WORD.findall(title)]
+    for n, part in enumerate((title, text[:TEXT_CHARS])):
         spans = [m.span() for m in _WORD.finditer(part)]
         folded = [_fold(part[a:b]) for a, b in spans]
+        copy = _title_copy(title_words, folded, spans) if n else range(0)
         i = 0
         while i < len(spans):
+            if i in copy:
+                i = copy.stop
+                continue
             hit = _match(index, folded, i) if part[spans[i][0]].isupper() else None
             if hit is None:
                 i += 1
@@ -216,6 +224,20 @@ def read_text(title: str, text: str) -> TextReading:
         {k: tuple(v) for k, v in said.items()},
         {k: frozenset(v) for k, v in kinds.items()},
     )
+
+
+def _title_copy(title: list[str], folded: list[str], spans: list[tuple[int, int]]) -> range:
+    """The words of the text that repeat the title at its head, so the title counts once."""
+    size = len(title)
+    if not size:
+        return range(0)
+    limit = TITLE_WINDOW + sum(len(w) + 1 for w in title)
+    for i in range(len(folded) - size + 1):
+        if spans[i][0] > limit:
+            break
+        if folded[i : i + size] == title:
+            return range(i, i + size)
+    return range(0)
 
 
 def _in_dateline(part: str, start: int, end: int) -> bool:
