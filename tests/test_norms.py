@@ -144,6 +144,33 @@ RELATIONS = [
         "una amplia reforma, el protocolo aprobado por R.M. N° 134-2021-MINAM",
         [],
     ),
+    (
+        # A sumario's next line is another norm's: no verb reaches across the line break ...
+        "R.M. Nº 134-2021-MINAM.- Aprueban el Protocolo sectorial\n"
+        "R.M. Nº 0159-2019-JUS.- Designan al director",
+        [],
+    ),
+    (
+        # ... nor does a list of targets go on there
+        "Derogan la R.M. N° 0255-2020-JUS\nR.M. N° 0159-2019-JUS.- Designan al director",
+        [("", RelationVerb.REPEALS, "RM|255|2020|JUS")],
+    ),
+    (
+        # A recital: the protocol approved is no norm; the next clause's RM is not its target
+        "Que, mediante la Resolución Ministerial N° 0159-2019-JUS se aprobó el Protocolo para"
+        " garantizar, y mediante la Resolución Ministerial N° 0255-2020-JUS se creó el Registro",
+        [],
+    ),
+    (
+        # ... and "mediante la R.M. ... se aprobó" makes that RM the acting norm
+        "mediante la R.M. N° 0159-2019-JUS se aprobó la R.M. N° 0255-2020-JUS",
+        [("RM|159|2019|JUS", RelationVerb.APPROVES, "RM|255|2020|JUS")],
+    ),
+    (
+        # A passive reads backwards: the decree after "amended by" is the one that amends
+        "Supreme Decree No. 004-2021-JUS, amended by Supreme Decree No. 002-2022-JUS",
+        [],
+    ),
 ]
 
 
@@ -153,6 +180,23 @@ def test_relations(text: str, edges: list[tuple[str, RelationVerb, str]]) -> Non
     assert [(r.source, r.verb, r.target) for r in relations] == edges
     for relation in relations:
         assert text[relation.start : relation.end] == relation.raw
+
+
+@pytest.mark.parametrize(
+    ("text", "country", "edges"),
+    [
+        ("Law No. 5 of 2019, as amended by Law No. 7 of 2020", "KE", []),
+        ("Act No. 3 of 2015, repealed by Act No. 9 of 2019", "KE", []),
+        ("Ley N° 21.643, que modifica la Ley N° 20.000, aprobada por el Decreto N° 5", "CL",
+         [("CL:LEY|21643||", RelationVerb.MODIFIES, "CL:LEY|20000||")]),
+        ("Le décret n° 2017-121 approuve le plan adopté par le décret n° 2014-388.", "CI", []),
+    ],
+)  # fmt: skip
+def test_relations_of_other_grammars(
+    text: str, country: str, edges: list[tuple[str, RelationVerb, str]]
+) -> None:
+    relations = find_relations(text, find_norms(text, country))
+    assert [(r.source, r.verb, r.target) for r in relations] == edges
 
 
 def test_colombian_relation_keeps_the_prefix() -> None:

@@ -87,6 +87,7 @@ class Grammar:
     verb_re: re.Pattern[str]
     source_gap_re: re.Pattern[str]  # what may stand between an acting norm and its verb
     regulates_via_re: re.Pattern[str]
+    target_stop_re: re.Pattern[str]  # words that end a verb's clause before its target
 
     @property
     def generic(self) -> bool:
@@ -193,14 +194,20 @@ def _relations(raw: Mapping[str, Any], type_alt: str) -> dict[str, re.Pattern[st
     spellings = {s for name in RelationVerb for s in verbs.get(name.value, [])}
     verb_alt = "|".join(verb_pattern(s) for s in sorted(spellings, key=lambda s: -len(s)))
     # Between an acting norm and its verb: commas, dashes, the sumario's ".-" ("R.M. Nº 0267-2020-
-    # JUS.- Aprueban"), a bare type word and "que" ("Ley N° 31347, Ley que modifica"). A plain
-    # full stop is not allowed: the next sentence's verb is not the previous norm's.
-    gap = rf"(?:\.-|[\s,:\u2013\u2014-])*(?:(?:{type_alt})\s{{1,3}})?(?:que|which|that|qui)?\s*"
+    # JUS.- Aprueban"), a bare type word, "que" ("Ley N° 31347, Ley que modifica") and the
+    # reflexive "se" ("mediante la R.M. N° 0159-2019-JUS se aprobó"). A plain full stop is not
+    # allowed: the next sentence's verb is not the previous norm's.
+    gap = (
+        rf"(?:\.-|[\s,:\u2013\u2014-])*(?:(?:{type_alt})\s{{1,3}})?(?:que|which|that|qui)?\s*"
+        r"(?:se\s{1,3})?"
+    )
     flags = re.IGNORECASE
+    stops = alternation(verbs.get("target_stops", []))
     return {
         "verb_re": re.compile(rf"(?<!\w)(?P<verb>{verb_alt or '(?!)'})(?!\w)", flags),
         "source_gap_re": re.compile(gap, flags),
         "regulates_via_re": re.compile(alternation(verbs.get("regulates_via", [])), flags),
+        "target_stop_re": re.compile(rf"(?<!\w)(?:{stops})(?!\w)", flags),
     }
 
 

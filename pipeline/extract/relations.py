@@ -22,9 +22,12 @@ _TARGET_GAP = 120
 _SOURCE_GAP = 60
 # "y el", ", así como la": a join longer than this is prose, not a list of targets.
 _JOIN_GAP = 30
-# What joins several targets of one verb: "modifica la Ley N° 1 y el Decreto Supremo N° 2".
+# What joins several targets of one verb on one line: "modifica la Ley N° 1 y el Decreto Supremo
+# N° 2". A line break ends the list: the next line of a gazette's sumario is another norm's.
 _TARGET_JOIN = re.compile(
-    r"[\s,]*(?:y|e|et|and|así como)?\s*(?:(?:el|la|los|las|del|the|le|les|o|os|a|as)\s+)?", re.I
+    r"(?:[^\S\n]|,)*(?:y|e|et|and|así como)?[^\S\n]*"
+    r"(?:(?:el|la|los|las|del|the|le|les|o|os|a|as)[^\S\n]+)?",
+    re.I,
 )
 
 
@@ -77,7 +80,11 @@ def _targets(
         return []
     first = ordered[index]
     gap = text[verb.end() : first.start]
-    if len(gap) > _TARGET_GAP or "\n\n" in gap or ";" in gap or grammar.verb_re.search(gap):
+    # A target stands on the verb's line, in its clause ("; " ends it), before another verb, and
+    # before an agent ("mediante la ...", "por el ...") that names the next clause's norm.
+    if len(gap) > _TARGET_GAP or "\n" in gap or ";" in gap or grammar.verb_re.search(gap):
+        return []
+    if grammar.target_stop_re.search(gap):
         return []
     # "que aprueba el Reglamento de la Ley N° 31405" regulates that law.
     if edge is RelationVerb.APPROVES and grammar.regulates_via_re.search(gap):
