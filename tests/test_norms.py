@@ -190,6 +190,9 @@ def test_relations(text: str, edges: list[tuple[str, RelationVerb, str]]) -> Non
         ("Ley N° 21.643, que modifica la Ley N° 20.000, aprobada por el Decreto N° 5", "CL",
          [("CL:LEY|21643||", RelationVerb.MODIFIES, "CL:LEY|20000||")]),
         ("Le décret n° 2017-121 approuve le plan adopté par le décret n° 2014-388.", "CI", []),
+        ("Décret n° 2017-121 du 22 février 2017 portant modalités d'application de la loi n°"
+         " 2014-388 du 20 juin 2014", "CI",
+         [("CI:DECRET|121|2017|", RelationVerb.REGULATES, "CI:LOI|388|2014|")]),
     ],
 )  # fmt: skip
 def test_relations_of_other_grammars(
