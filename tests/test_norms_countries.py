@@ -89,6 +89,9 @@ HARD_FORMS = [
     ("PH", "EXECUTIVE ORDER NO. 70 (S. 2018) on", "PH:EO|70|2018|",
      "EXECUTIVE ORDER NO. 70 (S. 2018)", ""),
     ("PH", "Republic Act No. 9745, otherwise", "PH:RA|9745||", "Republic Act No. 9745", ""),
+    # "may" after a number is the modal verb, not the month: English writes "May"
+    ("PH", "Republic Act No. 9745 may be invoked", "PH:RA|9745||", "Republic Act No. 9745", ""),
+    ("KE", "Act No. 13 MAY BE CITED", "KE:LAW|13||", "Act No. 13", ""),
     ("KE", "the Act No. 13 of 2019", "KE:LAW|13|2019|", "Act No. 13 of 2019", ""),
 ]  # fmt: skip
 
@@ -142,6 +145,8 @@ NOT_NORMS = [
     ("MX", "Última reforma publicada DOF 20-05-2021; DOF: 25/06/2012"),
     ("MN", "the Law on the Legal Status of Human Rights Defenders of 2 April 2021"),
     ("ID", "RUU Perlindungan Pembela HAM; Rancangan Undang-Undang Nomor 5"),
+    ("KE", "the Act 12 May 2019 sitting"),  # a date after a type word, capitalised as months are
+    ("KE", "Law 12 MAY 2019"),
 ]
 
 

@@ -80,6 +80,7 @@ class Grammar:
     reject_slash_number: bool
     issuer_year: bool
     short_years: bool  # two-digit years are the country's own way, not an oddity to flag
+    months_capitalised: bool  # a month is written "May": "may" after a number is another word
     norm_re: re.Pattern[str]  # a typed mention: type, marker, number, year, issuer, date
     list_re: re.Pattern[str]  # one more item of a plural list: ", N° 0323-2013/DCG"
     not_after_re: re.Pattern[str]  # words that make the following mention a non-norm
@@ -186,7 +187,7 @@ def _list_pattern(raw: Mapping[str, Any], tail: str) -> str:
 def _month_after(raw: Mapping[str, Any], months: str) -> str:
     # "Ley 27 de abril" (Spanish needs its "de"); "Loi 20 juin", "Law 12 May" need none.
     joiner = r"(?:de\s{1,3})?" if raw.get("month_joiner_optional", False) else r"de\s{1,3}"
-    return rf"\s{{1,3}}{joiner}(?:{months})(?!\w)"
+    return rf"\s{{1,3}}{joiner}(?P<month>{months})(?!\w)"
 
 
 def _relations(raw: Mapping[str, Any], type_alt: str) -> dict[str, re.Pattern[str]]:
@@ -240,6 +241,7 @@ def compile_grammar(raw: Mapping[str, Any], name: str = "") -> Grammar:
         reject_slash_number=bool(raw.get("reject_slash_number", False)),
         issuer_year=bool(raw.get("issuer_year", False)),
         short_years=bool(raw.get("short_years", False)),
+        months_capitalised=bool(raw.get("months_capitalised", False)),
         norm_re=re.compile(_head(raw, markers) + tail, flags),
         list_re=re.compile(_list_pattern(raw, tail), flags),
         not_after_re=re.compile(rf"(?<!\w)(?:{alternation(raw.get('not_after', []))})\s*$", flags),

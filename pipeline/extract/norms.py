@@ -65,6 +65,8 @@ _NOT_AFTER_WINDOW = 40
 # Bills are "12602/2025-CR": a number, a slash, a year; UN resolutions "53/144".
 _SLASH_YEAR = re.compile(r"/[0-9]{4}")
 _SLASH_NUMBER = re.compile(r"\s?/\s?[0-9]")
+# A year after a month: ",? 2019".
+_YEAR_AFTER = re.compile(r",?\s{1,3}[0-9]{4}(?![0-9])")
 # Years printed whole, in the number or after it; then two-digit ones; then a date's.
 _YEAR_GROUPS = ("yh", "ysp", "yd", "ysl", "yspace", "yw", "ymid", "yfh", "yfs", "ypre", "ypre2")
 _TWO_DIGIT_GROUPS = ("ys2", "yyh", "yys")
@@ -175,7 +177,18 @@ def _is_not_a_norm(grammar: Grammar, text: str, match: re.Match[str]) -> bool:
     if grammar.reject_slash_number and _SLASH_NUMBER.match(text, match.end()):
         return True  # "resolución 53/144": a number of another kind, which this grammar skips
     # "Ley 27 de abril", "Loi 20 juin": a date after a type word, not a norm number.
-    return not _year_text(match) and bool(grammar.month_after_re.match(text, end))
+    month = grammar.month_after_re.match(text, end)
+    if month is None or _year_text(match):
+        return False
+    return not grammar.months_capitalised or _month_written(text, month)
+
+
+def _month_written(text: str, month: re.Match[str]) -> bool:
+    """Whether a word read as a month, in a language that capitalises months, is one: "12 May"
+    or "12 MAY 2019" is; the modal in "Republic Act No. 9745 may be invoked" is not."""
+    word = month["month"]
+    titled = word[:1].isupper() and not word.isupper()
+    return titled or bool(_YEAR_AFTER.match(text, month.end()))
 
 
 def _list_items(
