@@ -341,3 +341,40 @@ def test_a_french_dateline_dates_a_page() -> None:
     text = "Abidjan, le 20 juin 2014 - Le Président de la République a promulgué la loi.\n"
     got = find_dates(Page(kind="text", text=text), fetched_at=FETCHED).published
     assert got is not None and (got.value, got.method) == (D(2014, 6, 20), DateMethod.TEXT)
+
+
+def _gazette(size: int) -> str:
+    """A day's gazette as text: norm after norm, each with its dateline, cited decree, issue and
+    publication dates (a real issue of El Peruano runs to a few hundred KB)."""
+    blocks, length, i = [], 0, 1
+    while length < size:
+        block = (
+            f"RESOLUCIÓN MINISTERIAL N° {i:04d}-2019-JUS\n\nLima, {i % 28 + 1} de abril de"
+            f" 2019\n\nQue, mediante Decreto Supremo N° {i % 900 + 1:03d}-2021-JUS, de fecha 21"
+            " de abril de 2021, se aprobó el Protocolo; publicado en el diario oficial El Peruano"
+            f" el 22 de abril de 2021.\nQue, el informe de fecha {i % 28 + 1}/03/2019 lo"
+            " sustenta.\n\n"
+        )
+        blocks.append(block)
+        length, i = length + len(block), i + 1
+    return "".join(blocks)[:size]
+
+
+def test_a_large_gazette_is_classified_in_linear_time() -> None:
+    from pipeline.extract.norms import find_norms
+
+    def elapsed(text: str) -> float:
+        norms = find_norms(text, "PE")
+        best = float("inf")
+        for _ in range(3):
+            start = time.perf_counter()
+            found = list(classify_phrases(text, norms, TODAY))
+            best = min(best, time.perf_counter() - start)
+        assert sum(f.kind is DateKind.GAZETTE for f in found) >= len(text) // 500
+        return best
+
+    small, big = _gazette(40_000), _gazette(400_000)
+    elapsed(small)  # warm the patterns
+    # Ten times the text may cost ten times the time, with slack for a busy machine; each date
+    # scanning every norm (as it did) cost about fifty times.
+    assert elapsed(big) < 25 * elapsed(small) + 0.05

@@ -9,6 +9,7 @@ quantifier is bounded, so adversarial text cannot make a pattern backtrack quadr
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 import re
 import unicodedata
@@ -249,14 +250,19 @@ def find_phrases(
     """Every date phrase in `text`, in order, overlaps removed (the earlier pattern wins).
     `month_first` reads "06/25/2012" as the Philippines and the United States write it."""
     hits: list[Found] = []
-    taken: list[tuple[int, int]] = []
+    # The spans taken so far, sorted and disjoint: a new match overlaps one only if it overlaps
+    # the last span starting before its end (one bisect, not a scan of every span).
+    starts: list[int] = []
+    ends: list[int] = []
     for name, rx in PATTERNS:
         for m in rx.finditer(text):
-            if any(s < m.end() and m.start() < e for s, e in taken):
+            at = bisect.bisect_left(starts, m.end())
+            if at and ends[at - 1] > m.start():
                 continue
             value = _value(name, m, today, month_first)
             if value is not None:
-                taken.append((m.start(), m.end()))
+                starts.insert(at, m.start())
+                ends.insert(at, m.end())
                 before = text[max(0, m.start() - 60) : m.start()]
                 dateline = bool(_DATELINE_BEFORE.search(before)) and (
                     "\n" in before or m.start() <= 60
@@ -299,29 +305,57 @@ def _is_heading(text: str, n: NormMention) -> bool:
     return n.start == 0 or text[max(0, n.start - 1)] == "\n"
 
 
-def _tie(text: str, f: Found, kind: DateKind, norms: Sequence[NormMention]) -> str:
-    headings = [n for n in norms if _is_heading(text, n)]
+class _Norms:
+    """The norms of a text by position, and those that head a line, built once per text so that
+    each date finds its neighbours by bisection: a gazette of 400 KB names thousands of norms
+    and dates, and a scan of every norm per date was quadratic."""
+
+    def __init__(self, text: str, norms: Sequence[NormMention]) -> None:
+        self.all = sorted(norms, key=lambda n: n.start)  # stable: equal starts keep their order
+        self.starts = [n.start for n in self.all]
+        self.headings = [n for n in self.all if _is_heading(text, n)]
+        self.heading_starts = [n.start for n in self.headings]
+        # The longest mention: a norm ending near a point starts at most this much before it.
+        self.reach = max((n.end - n.start for n in self.all), default=0)
+
+    def ending_near(self, at: int, within: int, headings: bool = False) -> list[NormMention]:
+        """Norms (or headings) that may end within `within` chars before `at` or contain it, in
+        order: a superset, each caller tests its own condition."""
+        pool, starts = (self.headings, self.heading_starts) if headings else (self.all, self.starts)
+        low = bisect.bisect_left(starts, at - within - self.reach)
+        return pool[low : bisect.bisect_right(starts, at)]
+
+    def first_from(self, at: int, headings: bool = False) -> NormMention | None:
+        """The first norm (or heading) starting at or after `at`."""
+        pool, starts = (self.headings, self.heading_starts) if headings else (self.all, self.starts)
+        index = bisect.bisect_left(starts, at)
+        return pool[index] if index < len(pool) else None
+
+
+def _tie(f: Found, kind: DateKind, norms: _Norms) -> str:
     if kind is DateKind.ISSUED and f.raw.lower().startswith("a lo"):
         # the signature closes the text of the last norm heading above it
-        above = [n for n in headings if n.end <= f.start]
-        return above[-1].key if above else ""
-    near_before = [n for n in norms if 0 <= f.start - n.end <= TIE_BEFORE]
-    if near_before:
-        return near_before[-1].key
-    near_after = [n for n in norms if 0 <= n.start - f.end <= TIE_AFTER]
-    if near_after:
-        return near_after[0].key
+        above = bisect.bisect_right(norms.heading_starts, f.start)
+        last = next((n for n in reversed(norms.headings[:above]) if n.end <= f.start), None)
+        return last.key if last else ""
+    near = norms.ending_near(f.start, TIE_BEFORE)
+    before = [n for n in near if 0 <= f.start - n.end <= TIE_BEFORE]
+    if before:
+        return before[-1].key
+    after = norms.first_from(f.end)
+    if after is not None and after.start - f.end <= TIE_AFTER:
+        return after.key
     if kind is DateKind.GAZETTE and f.dateline:  # a page header: the first heading below it
-        below = [n for n in headings if n.start >= f.end]
-        return below[0].key if below else ""
+        below = norms.first_from(f.end, headings=True)
+        return below.key if below else ""
     return ""
 
 
-def _cited_with(text: str, f: Found, norms: Sequence[NormMention]) -> str:
+def _cited_with(text: str, f: Found, norms: _Norms) -> str:
     """The key of the norm whose citation carries the date: inside it (a grammar that reads
     "Loi n° 2014-388 du 20 juin 2014" whole) or right after it ("Decreto nº 9.937, de 24 de julho
     de 2019", "Loi n° 2014-388 du 20 juin 2014"): a citation's date is its issue date."""
-    for n in norms:
+    for n in norms.ending_near(f.start, _JOIN_CHARS):
         if n.start <= f.start < n.end:
             return n.key
         if 0 <= f.start - n.end <= _JOIN_CHARS and _CITATION_JOIN.fullmatch(text[n.end : f.start]):
@@ -336,12 +370,14 @@ def classify_phrases(
     month_first: bool = False,
 ) -> Iterator[Found]:
     """find_phrases, each with its kind (issued, gazette or None) and the norm it belongs to."""
+    index = _Norms(text, norms)
     for f in find_phrases(text, today, month_first):
-        if cited := _cited_with(text, f, norms):
+        if cited := _cited_with(text, f, index):
             yield replace(f, kind=DateKind.ISSUED, norm=cited)
             continue
         heading_before = any(
-            _is_heading(text, n) and 0 <= f.start - n.end <= TIE_BEFORE for n in norms
+            0 <= f.start - n.end <= TIE_BEFORE
+            for n in index.ending_near(f.start, TIE_BEFORE, headings=True)
         )
         kind = _kind(text, f, heading_before)
-        yield replace(f, kind=kind, norm=_tie(text, f, kind, norms) if kind else "")
+        yield replace(f, kind=kind, norm=_tie(f, kind, index) if kind else "")
