@@ -153,3 +153,19 @@ def test_a_french_law_in_english_loses_its_lower_case_number_sign() -> None:
     page = page_of("CI", "La loi n° 2014-388 du 20 juin 2014 portant promotion des défenseurs.\n")
     got = draft_for(page, "CI", ["CI:LOI|388|2014|"])
     assert got is not None and got.text.startswith("Côte d’Ivoire adopted Law No. 2014-388")
+
+
+def test_a_listing_names_the_same_norm_to_the_draft_as_to_the_linker() -> None:
+    # Colombia's Senate lists a decree's year in a field of its own: the draft's norm (own_norm)
+    # and the linker's (listed_norms) are one reading of the listing, with its year
+    from pipeline.extract.document import listed_norms
+    from pipeline.extract.ownnorm import own_norm
+    from pipeline.models import Link
+
+    extra = {"gazette": "senado_co", "type": "DECRETO", "number": "1066", "year": "2015"}
+    link = Link(
+        "senado_co", "https://www.secretariasenado.gov.co/decreto_1066_2015.html", extra=extra
+    )
+    own = own_norm("Decreto 1066 de 2015", "", "CO", extra)
+    assert own is not None and own.source == "listing"
+    assert [m.key for m in listed_norms(link, "CO")] == [own.norm.key] == ["CO:DEC|1066|2015|"]

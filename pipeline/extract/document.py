@@ -19,6 +19,7 @@ from pipeline.extract.dates import Reading, find_dates
 from pipeline.extract.language import detect_language
 from pipeline.extract.norms import find_norms, find_relations
 from pipeline.extract.origin import TITLE_WINDOW, tell_country
+from pipeline.extract.ownnorm import listing_norm
 from pipeline.extract.reading import read_norms
 from pipeline.extract.summary import summarize
 from pipeline.extract.text import read_document
@@ -64,14 +65,10 @@ def listed_norms(listed: Link | None, country: str) -> tuple[NormMention, ...]:
     The listing is the platform's own index of its norms, so this is the document's identity, not
     a mention somewhere in it (flagged "listed", with no span in the text)."""
     extra = listed.extra if listed is not None else {}
-    kind, number, year = (extra.get(k, "") for k in ("type", "number", "year"))
-    if not extra.get("gazette") or not kind or not number or not country:
+    found = listing_norm(extra, country) if extra.get("gazette") else None
+    if found is None:
         return ()
-    phrase = f"{kind} N° {number}" + (f" de {year}" if year and year not in number else "")
-    found = find_norms(phrase, country=country)
-    if not found or found[0].start != 0:
-        return ()
-    return (replace(found[0], start=0, end=0, flags=found[0].flags | {LISTED}),)
+    return (replace(found, start=0, end=0, flags=found.flags | {LISTED}),)
 
 
 def _gazette_dates(listed: Link | None, norms: tuple[NormMention, ...]) -> tuple[DateMention, ...]:

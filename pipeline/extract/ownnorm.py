@@ -63,12 +63,22 @@ def _norms(text: str, country: str) -> list[NormMention]:
         return []
 
 
-def _from_listing(listed: Mapping[str, str], country: str) -> tuple[NormMention, str] | None:
-    kind, number = listed.get("type", "").strip(), listed.get("number", "").strip()
-    if not kind or not number:
+def listing_norm(listed: Mapping[str, str], country: str) -> NormMention | None:
+    """The norm a listing's fields name: its type and number as the gazette printed them
+    ("DECRETO SUPREMO", "004-2021-JUS"), with the year field when the number lacks it (Colombia's
+    Senate lists "DECRETO", "1066", "2015"), read by the grammar of `country`. None when a field
+    is missing, no country is known, or the grammar does not read the fields as one norm."""
+    kind, number, year = (listed.get(k, "").strip() for k in ("type", "number", "year"))
+    if not kind or not number or not country:
         return None
-    mentions = _norms(f"{kind} N° {number}", country)
-    return (mentions[0], "listing") if mentions else None
+    phrase = f"{kind} N° {number}" + (f" de {year}" if year and year not in number else "")
+    found = _norms(phrase, country)
+    return found[0] if found and found[0].start == 0 else None
+
+
+def _from_listing(listed: Mapping[str, str], country: str) -> tuple[NormMention, str] | None:
+    found = listing_norm(listed, country)
+    return (found, "listing") if found else None
 
 
 def _from_title(title: str, country: str) -> tuple[NormMention, str] | None:
