@@ -319,6 +319,11 @@ def test_a_description_cut_mid_word_is_never_the_snippet() -> None:
         "El intendente habló por Radio Nacional de las obras paralizadas."
     )
     assert summarize(text, (), "Las últimas noticias de Maracaibo en Economía, Política", "") == ""
+    # a site that marks its cut with an ellipsis cut it all the same
+    for mark in ("...", "…", " …", "…»"):
+        assert summarize(text, (), cut + mark, "Obras") == (
+            "El intendente habló por Radio Nacional de las obras paralizadas."
+        )
 
 
 def test_a_spanish_surname_is_not_what_a_norm_does() -> None:

@@ -176,6 +176,8 @@ BULLET = re.compile(r"^[-•·*|]\s+")
 # Normas Legales") does not, and loses ties to one that does.
 W_COMPLETE = 0.5
 _ENDS = (".", "!", "?", ".”", '."', ".»", "”", "»", ";")
+# A description that ends in an ellipsis was cut by the site ("... las obras paralizadas …").
+_ELLIPSIS = re.compile(r"(?:\.\.\.|…)[\"”»)]?$")
 RECITAL = re.compile(
     r"^(?:Que,|Que\s|VISTOS?\b|CONSIDERANDO\b|De conformidad|Considérant\b|Vu\s|Sur\s(?:le\s)?"
     r"rapport\b|Tendo em vista\b|Whereas\b)",
@@ -323,9 +325,10 @@ def summarize(
 
 def _whole(description: str) -> str:
     """The description's complete sentences: sites cut it at ~160 characters mid-word ("Fue un
-    mo"), and a fragment is never the snippet. "" when not even one sentence is whole."""
+    mo", "Fue un mo...", "Fue un mo…"), and a fragment is never the snippet. "" when not even one
+    sentence is whole."""
     text = " ".join(description.split())
-    if text.endswith(_ENDS):
+    if text.endswith(_ENDS) and not _ELLIPSIS.search(text):
         return text
     cut = max(text.rfind(". "), text.rfind("? "), text.rfind("! "))
     return text[: cut + 1] if cut + 1 >= MIN_SENTENCE_CHARS else ""
