@@ -326,6 +326,19 @@ def test_a_description_cut_mid_word_is_never_the_snippet() -> None:
         )
 
 
+def test_the_official_gazette_is_no_newsletter() -> None:
+    # "boletín" was boilerplate wherever it stood: Argentina's and Spain's gazettes are boletines
+    text = (
+        "El Boletín Oficial publicó hoy el Decreto 123/2024, que crea el programa de protección de"
+        " personas defensoras.\n"
+        "Suscríbete a nuestro boletín y recibe las noticias del día en tu correo electrónico.\n"
+    )
+    got = summarize(text, (), "", "Otro titular")
+    assert got.startswith("El Boletín Oficial publicó hoy el Decreto 123/2024")
+    # the sign-up is still furniture
+    assert not any("correo" in s.text for s in sentences(text))
+
+
 def test_a_spanish_surname_is_not_what_a_norm_does() -> None:
     # "criado" is a Portuguese participle and a Spanish surname: a teaser naming "Lever Criado"
     # outranked every real sentence of a Colombian sports page.

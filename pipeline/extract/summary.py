@@ -52,7 +52,11 @@ BOILERPLATE = (
     "suscríbase",
     "subscribe",
     "newsletter",
-    "boletín",  # sign-ups
+    # sign-ups; not "boletín" alone: "el Boletín Oficial publicó el Decreto ..." is the news
+    "nuestro boletín",
+    "al boletín",
+    "recibe el boletín",
+    "recibir el boletín",
     "cookies",
     "política de privacidad",
     "aviso legal",
