@@ -378,3 +378,24 @@ def test_a_large_gazette_is_classified_in_linear_time() -> None:
     # Ten times the text may cost ten times the time, with slack for a busy machine; each date
     # scanning every norm (as it did) cost about fifty times.
     assert elapsed(big) < 25 * elapsed(small) + 0.05
+
+
+def _footer_page(body: str) -> Page:
+    return read_html(
+        "<html><head><title>Ley de protección</title></head><body><article><h1>Ley de"
+        f" protección</h1><p>{body} El Congreso debatió la ley de protección de personas"
+        " defensoras durante la sesión plenaria, con votos divididos.</p></article>"
+        "<footer>Copyright 2021 Diario Ejemplo. Todos los derechos reservados.</footer>"
+        "</body></html>",
+        "https://ex.org/noticia",
+    )
+
+
+def test_a_copyright_year_is_no_first_of_january() -> None:
+    # htmldate's extensive search dates a bare "Copyright 2021" 1 January 2021: no such day
+    got = find_dates(_footer_page(""), url="https://ex.org/noticia", fetched_at=FETCHED)
+    assert got.published is None or got.published.value != D(2021, 1, 1)
+    # a page that does print the first of January keeps it
+    printed = _footer_page("Publicado el 1 de enero de 2021.")
+    got = find_dates(printed, url="https://ex.org/noticia", fetched_at=FETCHED)
+    assert got.published is not None and got.published.value == D(2021, 1, 1)

@@ -222,7 +222,19 @@ def from_htmldate(page: Page, bounds: Bounds, *, extensive: bool) -> DateMention
     value = parse_stamp(raw)[0] if raw else None
     if raw is None or value is None or not bounds.ok(value):
         return None
+    if extensive and (value.month, value.day) == (1, 1) and not _prints_day(page, value):
+        return None  # a bare year ("© 2021") that the extensive search dated 1 January
     return DateMention(value, DateKind.PUBLISHED, DateMethod.HTMLDATE, raw)
+
+
+def _prints_day(page: Page, value: dt.date) -> bool:
+    """Whether a reader sees `value` on the page (main text, byline, <time>), as a phrase
+    ("1 de enero de 2021", "01/01/2021") or as an ISO date."""
+    seen = [page.text, page.head_text, *(visible for _stamp, visible in page.times)]
+    return any(
+        value.isoformat() in text or any(f.value == value for f in find_phrases(text))
+        for text in seen
+    )
 
 
 def from_url(url: str, bounds: Bounds) -> DateMention | None:
