@@ -331,3 +331,13 @@ def test_add_without_country_records_the_host_and_review_shows_it(tmp_path: Path
         "  country:  CO (host www.mininterior.gov.co: a government domain of Colombia)"
         in shown.stdout.splitlines()
     )
+
+
+def test_a_blocked_or_missing_page_keeps_the_country_it_was_given() -> None:
+    wall = b"<html><head><title>Just a moment...</title></head><body>Checking your browser</body>"
+    got = extract_document(wall, url="https://ex.org/a", content_type="text/html", country="hn")
+    assert got.page_class == "blocked"
+    assert (got.country.code, got.country.method) == ("HN", GIVEN)
+    source = DocumentCountry("PE", CountryMethod.SOURCE, "the source's country")
+    got = extract_document(wall, url="https://ex.org/a", content_type="text/html", country=source)
+    assert got.country == source

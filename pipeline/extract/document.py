@@ -24,6 +24,7 @@ from pipeline.extract.reading import read_norms
 from pipeline.extract.summary import summarize
 from pipeline.extract.text import read_document
 from pipeline.models import (
+    NOT_KNOWN,
     CountryMethod,
     DateKind,
     DateMention,
@@ -143,6 +144,7 @@ def extract_document(
             extractor_version=EXTRACTOR_VERSION,
             charset=page.charset,
             charset_method=page.charset_method,
+            country=known or NOT_KNOWN,  # what the caller said stands, whatever the page is
         )
     text = _with_title(title, page.text)
     if text != page.text:
