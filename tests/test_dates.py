@@ -399,3 +399,29 @@ def test_a_copyright_year_is_no_first_of_january() -> None:
     printed = _footer_page("Publicado el 1 de enero de 2021.")
     got = find_dates(printed, url="https://ex.org/noticia", fetched_at=FETCHED)
     assert got.published is not None and got.published.value == D(2021, 1, 1)
+
+
+@pytest.mark.parametrize(
+    ("text", "kinds"),
+    [
+        # a cue speaks for the dates on its own line, not the next line's
+        ("Publié le 3 juillet 2014\nLe Conseil s'est réuni le 2 juillet 2014 à Abidjan.", "g-"),
+        # a news dateline two lines below "promulgué" is the article's, not the law's
+        (
+            "Le texte promulgué par le Chef de l'État protège les défenseurs.\nPar la Rédaction\n"
+            "Abidjan, le 24 juin 2014 - La réforme a été saluée.",
+            "-",
+        ),
+        # "fait à" signs a decree; "fait appel" does not
+        ("Le ministre a fait appel le 20 juin 2014 de la décision.", "-"),
+        ("Fait à Abidjan, le 22 février 2017", "i"),
+        # a gazette's masthead a few lines above the issue's dateline dates the issue
+        (
+            "DIARIO OFICIAL\nAño CXLVII No. 48.294\nBogotá, D. C., martes, 27 de diciembre de 2011",
+            "g",
+        ),
+    ],
+)
+def test_cues_stay_on_their_line(text: str, kinds: str) -> None:
+    got = [f.kind for f in classify_phrases(text, [])]
+    assert got == [{"i": DateKind.ISSUED, "g": DateKind.GAZETTE, "-": None}[k] for k in kinds]

@@ -155,34 +155,40 @@ ISSUED_CUES = (
     "signed into law",
     "dated",
 )
-GAZETTE_CUES = (
+# The gazettes' names, as their mastheads print them above the issue's dateline ("DIARIO
+# OFICIAL\nAño CXLVII No. 48.294\nBogotá, D. C., martes, 27 de diciembre de 2011").
+GAZETTE_NAMES = (
     "el peruano",  # the gazette's name, in headers and in news copy
     "normas legales",  # El Peruano's page header
     "diario oficial",  # Mexico's DOF, Colombia's, Brazil's "Diário Oficial da União"
     "la gaceta",  # Honduras
     "registro oficial",  # Ecuador
     "journal officiel",  # Côte d'Ivoire, Burkina Faso, Mali, Niger, DR Congo
-    "publicad",  # "publicado/publicada el 22 de abril", "Publicado em: 25/07/2019"
-    "se publicó",
-    "publié",  # "publiée au Journal officiel le 3 juillet 2014"
-    "paru",
     "gaceta oficial",
     "official gazette",
-    "published",
     # Gazettes' acronyms, whole words only ("DOF: 25/06/2012", "DOU de 25/07/2019"): as prefixes
     # they would hit "douze" or "doutor".
     "dof",
     "dou",
 )
-_ACRONYM_CUES = frozenset({"dof", "dou"})
+GAZETTE_CUES = (
+    *GAZETTE_NAMES,
+    "publicad",  # "publicado/publicada el 22 de abril", "Publicado em: 25/07/2019"
+    "se publicó",
+    "publié",  # "publiée au Journal officiel le 3 juillet 2014"
+    "paru",
+    "published",
+)
+# Cues that are whole words, not word starts: the acronyms, and "fait à" (not "fait appel").
+_WHOLE_WORD_CUES = frozenset({"dof", "dou", "fait à"})
 
 
 def _cue_pattern(cues: Sequence[str]) -> re.Pattern[str]:
-    words = [re.escape(_fold(c)) + (r"(?!\w)" if c in _ACRONYM_CUES else "") for c in cues]
+    words = [re.escape(_fold(c)) + (r"(?!\w)" if c in _WHOLE_WORD_CUES else "") for c in cues]
     return re.compile(rf"(?<!\w)(?:{'|'.join(words)})")
 
 
-CUE_WINDOW = 150  # chars before a date searched for cues: one clause
+CUE_WINDOW = 150  # chars before a date searched for cues: one clause, on the date's own line
 TIE_BEFORE = 300  # a norm this far before a cued date is the one it speaks of
 TIE_AFTER = 120  # ... or this far after ("El 22 de abril se publicó el Decreto Supremo ...")
 
@@ -276,7 +282,11 @@ def _last_cue(window: str, cues: re.Pattern[str]) -> int:
 
 
 def _kind(text: str, f: Found, heading_before: bool) -> DateKind | None:
-    before = _fold(text[max(0, f.start - CUE_WINDOW) : f.start])
+    # Cues count on the date's own line: "Publié le 22 février 2017" says nothing of the next
+    # line's date, nor does "Le texte promulgué ..." of the dateline two lines below it.
+    window = max(0, f.start - CUE_WINDOW)
+    line_start = text.rfind("\n", window, f.start) + 1
+    before = _fold(text[max(line_start, window) : f.start])
     after = _fold(text[f.end : f.end + 60].split("\n", 1)[0])
     if f.raw.lower().startswith("a lo"):  # the signature line's words form
         return DateKind.ISSUED
@@ -287,8 +297,13 @@ def _kind(text: str, f: Found, heading_before: bool) -> DateKind | None:
         return DateKind.GAZETTE
     if _SIGNATURE_AFTER.match(after):
         return DateKind.ISSUED
+    if not f.dateline:
+        return None
     # "RESOLUCIÓN MINISTERIAL N° 0159-2019-JUS\n\nLima, 25 de abril de 2019": the norm's own date
-    return DateKind.ISSUED if f.dateline and heading_before else None
+    if heading_before:
+        return DateKind.ISSUED
+    # a gazette's masthead a few lines above its dateline: the issue's date
+    return DateKind.GAZETTE if _MASTHEAD_RE.search(_fold(text[window : f.start])) else None
 
 
 # What joins a citation to its date: ", de", " du", " of", ", dated".
@@ -296,6 +311,7 @@ _CITATION_JOIN = re.compile(r",?\s{1,2}(?:de|du|del|of|dated|de fecha)\s{1,2}", 
 _JOIN_CHARS = 16
 _ISSUED_RE = _cue_pattern(ISSUED_CUES)
 _GAZETTE_RE = _cue_pattern(GAZETTE_CUES)
+_MASTHEAD_RE = _cue_pattern(GAZETTE_NAMES)
 # Brazil's signature line: "Brasília, 24 de julho de 2019; 198º da Independência e 131º da
 # República." The date before the years of the Independence is the decree's own.
 _SIGNATURE_AFTER = re.compile(r";?\s{0,2}\d{3}[º°o]?\s{1,2}da\s{1,2}independencia")
