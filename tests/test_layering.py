@@ -31,7 +31,7 @@ def modules(folder: str) -> list[Path]:
     return sorted((PKG / folder).rglob("*.py")) if (PKG / folder).is_dir() else [PKG / folder]
 
 
-@pytest.mark.parametrize("folder", ["extract", "link", "models.py", "errors.py"])
+@pytest.mark.parametrize("folder", ["extract", "link", "publish", "models.py", "errors.py"])
 def test_pure_stages_do_not_import_store_or_network(folder: str) -> None:
     for path in modules(folder):
         bad = {
