@@ -61,6 +61,7 @@ SAME_SENTENCE = 0.6
 
 
 def words(text: str) -> set[str]:
+    """The words of four letters or more, lower case: what two sentences share is compared."""
     return set(re.findall(r"\w{4,}", text.lower()))
 
 
@@ -100,10 +101,6 @@ def list_lines(text: str, norms: Sequence[NormMention]) -> dict[int, tuple[int, 
         if _LIST_GAP.match(text, mention.end, line_end):
             found[mention.start] = (line_start, line_end)
     return found
-
-
-def is_list_page(text: str, norms: Sequence[NormMention]) -> bool:
-    return len(list_lines(text, norms)) >= LIST_PAGE_LINES
 
 
 def clean_line(line: str) -> str:

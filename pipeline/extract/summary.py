@@ -24,6 +24,7 @@ from pipeline.extract.normpage import (
     list_lines,
     similar,
     strip_label,
+    words,
 )
 from pipeline.models import NormMention
 
@@ -256,15 +257,11 @@ def sentences(text: str) -> list[Sentence]:
     return found
 
 
-def _words(text: str) -> set[str]:
-    return set(re.findall(r"\w{4,}", text.lower()))
-
-
 def is_title(sentence: str, title: str) -> bool:
     """The page's title repeated (a headline, or a gazette sumilla that is also the title, with
     or without the " - DECRETO SUPREMO - N° ..." the gazette appends): never the snippet."""
-    words, title_words = _words(sentence), _words(title)
-    return bool(words) and len(words & title_words) >= HEADLINE_OVERLAP * len(words)
+    own, title_words = words(sentence), words(title)
+    return bool(own) and len(own & title_words) >= HEADLINE_OVERLAP * len(own)
 
 
 def _score(s: Sentence, norms: Sequence[NormMention], title_words: set[str]) -> float:
@@ -272,8 +269,8 @@ def _score(s: Sentence, norms: Sequence[NormMention], title_words: set[str]) -> 
     score += W_ACTION if ACTION.search(s.text) else 0.0
     score += W_LEDE if s.index < LEDE_SENTENCES else 0.0
     score += W_COMPLETE if s.text.endswith(_ENDS) else 0.0
-    words = _words(s.text)
-    if title_words and len(words & title_words) >= TITLE_OVERLAP * len(title_words):
+    own = words(s.text)
+    if title_words and len(own & title_words) >= TITLE_OVERLAP * len(title_words):
         score += W_TITLE
     return score - (W_RECITAL if RECITAL.match(s.text) else 0.0)
 
@@ -312,7 +309,7 @@ def summarize(
     fallback = _whole(description) if not is_title(description, title) else ""
     if not candidates:
         return cap(fallback)
-    title_words = _words(title)
+    title_words = words(title)
     scores = [_score(s, norms, title_words) for s in candidates]
     at = max(range(len(candidates)), key=lambda i: (scores[i], -i))
     if scores[at] <= W_LEDE + W_COMPLETE and len(fallback) >= MIN_SENTENCE_CHARS:
