@@ -106,3 +106,11 @@ def test_the_export_carries_the_urn_of_a_brazilian_decree_end_to_end(tmp_path: P
     assert pol["norm_urns"] == {DEC: URN}
     (source,) = pol["sources"]
     assert (source["url"], source["status"], source["norm_urns"]) == (url, "auto", {DEC: URN})
+
+
+def test_every_scheme_type_is_a_type_of_its_countrys_grammar() -> None:
+    from pipeline.extract.scanner import grammar_for
+    from pipeline.extract.urnlex import SCHEMES
+
+    for country, scheme in SCHEMES.items():
+        assert set(scheme.types) <= set(grammar_for(country).types), country

@@ -12,10 +12,9 @@ Otherwise there is none: an identifier is never guessed. Pure: no I/O.
 from __future__ import annotations
 
 import datetime as dt
-import re
 from dataclasses import dataclass
 
-from pipeline.models import HOME_COUNTRY
+from pipeline.extract.normkeys import parse_key
 
 
 @dataclass(frozen=True)
@@ -28,43 +27,36 @@ class Scheme:
     types: dict[str, str]  # the key's type code → the scheme's type name
 
 
-# LexML's type names (LexML Brasil, Parte 2 – LexML URN): dots join words, no accents.
+# LexML's type names (LexML Brasil, Parte 2 – LexML URN): dots join words, no accents. The keys
+# are the Brazilian grammar's type codes (grammars/br.toml over generic/pt.toml).
 SCHEMES: dict[str, Scheme] = {
     "BR": Scheme(
         jurisdiction="br",
         authority="federal",
         types={
             "LEI": "lei",
-            "LEY": "lei",
             "LC": "lei.complementar",
             "DEC": "decreto",
             "DL": "decreto.lei",
             "MP": "medida.provisoria",
-            "EC": "emenda.constitucional",
         },
     ),
 }
-
-# CC:TYPE|number|year|ISSUER (the home country's keys carry no prefix)
-_KEY = re.compile(
-    r"(?:(?P<country>[A-Z]{2}):)?(?P<type>[^|]*)\|(?P<number>[^|]*)\|(?P<year>[^|]*)\|"
-    r"(?P<issuer>[^|]*)"
-)
 
 
 def urn_lex(key: str, issued: dt.date | None) -> str:
     """The URN:LEX of the norm `key` issued on `issued`, or "" when its country has no scheme or
     the key and date do not give every part of it."""
-    match = _KEY.fullmatch(key)
-    if match is None or issued is None:
+    if issued is None:
         return ""
-    scheme = SCHEMES.get(match["country"] or HOME_COUNTRY)
-    if scheme is None or match["issuer"] or not match["number"].isdigit():
+    try:
+        country, type_, number, year, issuer = parse_key(key)
+    except ValueError:
         return ""
-    kind = scheme.types.get(match["type"])
-    if kind is None or match["year"] not in ("", str(issued.year)):
+    scheme = SCHEMES.get(country)
+    if scheme is None or issuer or not number.isdigit():
+        return ""
+    kind = scheme.types.get(type_)
+    if kind is None or year not in ("", str(issued.year)):
         return ""  # a date of another year is another norm's, or a misread
-    return (
-        f"urn:lex:{scheme.jurisdiction}:{scheme.authority}:{kind}:{issued.isoformat()};"
-        f"{int(match['number'])}"
-    )
+    return f"urn:lex:{scheme.jurisdiction}:{scheme.authority}:{kind}:{issued.isoformat()};{number}"
