@@ -12,10 +12,10 @@ from __future__ import annotations
 import bisect
 import datetime as dt
 import re
-import unicodedata
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, replace
 
+from pipeline.extract.spelling import fold
 from pipeline.models import DateKind, NormMention
 
 # Month names per language, January to December; "|" separates spellings of one month.
@@ -184,7 +184,7 @@ _WHOLE_WORD_CUES = frozenset({"dof", "dou", "fait à"})
 
 
 def _cue_pattern(cues: Sequence[str]) -> re.Pattern[str]:
-    words = [re.escape(_fold(c)) + (r"(?!\w)" if c in _WHOLE_WORD_CUES else "") for c in cues]
+    words = [re.escape(fold(c)) + (r"(?!\w)" if c in _WHOLE_WORD_CUES else "") for c in cues]
     return re.compile(rf"(?<!\w)(?:{'|'.join(words)})")
 
 
@@ -204,19 +204,13 @@ class Found:
     norm: str = ""
 
 
-def _fold(s: str) -> str:
-    return "".join(
-        c for c in unicodedata.normalize("NFD", s.lower()) if not unicodedata.combining(c)
-    )
-
-
 def _words_date(m: re.Match[str]) -> dt.date | None:
-    day = NUMBER_WORDS.get(" ".join(_fold(m["dw"]).split()))
-    tail = " ".join(_fold(m["yw"]).split())[len("dos mil") :].strip()
+    day = NUMBER_WORDS.get(" ".join(fold(m["dw"]).split()))
+    tail = " ".join(fold(m["yw"]).split())[len("dos mil") :].strip()
     year_tail = NUMBER_WORDS.get(tail, 0 if not tail else -1)
     if day is None or year_tail < 0:
         return None
-    return _date(2000 + year_tail, MONTHS[_fold(m["m"]).replace("marco", "março")], day)
+    return _date(2000 + year_tail, MONTHS[fold(m["m"])], day)
 
 
 def _date(year: int, month: int, day: int) -> dt.date | None:
@@ -286,8 +280,8 @@ def _kind(text: str, f: Found, heading_before: bool) -> DateKind | None:
     # line's date, nor does "Le texte promulgué ..." of the dateline two lines below it.
     window = max(0, f.start - CUE_WINDOW)
     line_start = text.rfind("\n", window, f.start) + 1
-    before = _fold(text[max(line_start, window) : f.start])
-    after = _fold(text[f.end : f.end + 60].split("\n", 1)[0])
+    before = fold(text[max(line_start, window) : f.start])
+    after = fold(text[f.end : f.end + 60].split("\n", 1)[0])
     if f.raw.lower().startswith("a lo"):  # the signature line's words form
         return DateKind.ISSUED
     issued, gazette = _last_cue(before, _ISSUED_RE), _last_cue(before, _GAZETTE_RE)
@@ -303,7 +297,7 @@ def _kind(text: str, f: Found, heading_before: bool) -> DateKind | None:
     if heading_before:
         return DateKind.ISSUED
     # a gazette's masthead a few lines above its dateline: the issue's date
-    return DateKind.GAZETTE if _MASTHEAD_RE.search(_fold(text[window : f.start])) else None
+    return DateKind.GAZETTE if _MASTHEAD_RE.search(fold(text[window : f.start])) else None
 
 
 # What joins a citation to its date: ", de", " du", " of", ", dated".

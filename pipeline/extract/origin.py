@@ -18,7 +18,6 @@ import functools
 import ipaddress
 import re
 import tomllib
-import unicodedata
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
@@ -33,6 +32,7 @@ from pipeline.extract.countries import (
     country_names,
     is_country,
 )
+from pipeline.extract.spelling import fold
 from pipeline.models import CountryMethod, DocumentCountry
 
 CUES_FILE = Path(__file__).resolve().parent / "countrycues.toml"
@@ -54,11 +54,6 @@ TEXT_CHARS = 5000
 # or the title extract_document put at the head of a text that lacked it): counted once.
 TITLE_WINDOW = 300
 _WORD = re.compile(r"\w+")
-_MARKS = re.compile("[\u0300-\u036f]+")
-
-
-def _fold(word: str) -> str:
-    return _MARKS.sub("", unicodedata.normalize("NFKD", word.casefold()))
 
 
 @dataclass(frozen=True)
@@ -78,12 +73,12 @@ class Cues:
 
 
 def _phrases(raw: Mapping[str, Any]) -> dict[tuple[str, ...], dict[str, Cue]]:
-    ambiguous = {_fold(n) for n in raw.get("ambiguous_names", [])}
+    ambiguous = {fold(n) for n in raw.get("ambiguous_names", [])}
     found: dict[tuple[str, ...], dict[str, Cue]] = defaultdict(dict)
 
     def add(code: str, phrases: Iterable[str], weight: float, kind: str) -> None:
         for phrase in phrases:
-            tokens = tuple(_fold(w) for w in _WORD.findall(phrase))
+            tokens = tuple(fold(w) for w in _WORD.findall(phrase))
             if tokens and " ".join(tokens) not in ambiguous:
                 current = found[tokens].get(code)
                 if current is None or current.weight < weight:
@@ -196,10 +191,10 @@ def read_text(title: str, text: str) -> TextReading:
     scores: dict[str, float] = defaultdict(float)
     said: dict[str, list[str]] = defaultdict(list)
     kinds: dict[str, set[str]] = defaultdict(set)
-    title_words = [_fold(w) for w in _WORD.findall(title)]
+    title_words = [fold(w) for w in _WORD.findall(title)]
     for n, part in enumerate((title, text[:TEXT_CHARS])):
         spans = [m.span() for m in _WORD.finditer(part)]
-        folded = [_fold(part[a:b]) for a, b in spans]
+        folded = [fold(part[a:b]) for a, b in spans]
         copy = _title_copy(title_words, folded, spans) if n else range(0)
         i = 0
         while i < len(spans):
