@@ -20,10 +20,10 @@ from babel import Locale, UnknownLocaleError
 from babel.dates import format_date, get_date_format
 from babel.languages import get_official_languages
 
+from pipeline.extract.language import LANGUAGES
+
 # What a code must look like before the list is asked: two ASCII letters.
 _ALPHA_2 = re.compile(r"[A-Za-z]{2}")
-# The languages the observatory reads, in which a page may name a country.
-NAME_LANGUAGES = ("es", "pt", "fr", "en")
 
 
 def normalize(code: str) -> str:
@@ -80,7 +80,7 @@ def country_names(code: str) -> tuple[str, ...]:
     cc = normalize(code)
     if not is_country(cc):
         return ()
-    names = [str(Locale.parse(lang).territories[cc]) for lang in NAME_LANGUAGES]
+    names = [str(Locale.parse(lang).territories[cc]) for lang in LANGUAGES]
     found = pycountry.countries.get(alpha_2=cc)
     for attribute in ("name", "common_name", "official_name"):
         value = getattr(found, attribute, None)

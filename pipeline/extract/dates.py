@@ -19,6 +19,7 @@ from typing import Any
 
 from pipeline.extract import datephrases
 from pipeline.extract.datephrases import Found, find_phrases
+from pipeline.extract.language import LANGUAGES
 from pipeline.extract.text import Page
 from pipeline.models import DateKind, DateMention, DateMethod, NormMention
 
@@ -259,7 +260,6 @@ def _dateparser_settings(month_first: bool) -> dict[str, Any]:
 
 # The document's own language only: each language dateparser is given costs time on every page,
 # so a Spanish page is searched in Spanish alone. A page of unknown language gets all four.
-DATEPARSER_LANGUAGES = ("es", "en", "pt", "fr")
 
 
 def from_dateparser(
@@ -270,7 +270,7 @@ def from_dateparser(
         return None
     from dateparser.search import search_dates
 
-    languages = [language] if language in DATEPARSER_LANGUAGES else list(DATEPARSER_LANGUAGES)
+    languages = [language] if language in LANGUAGES else list(LANGUAGES)
     try:
         hits = search_dates(
             text[:TOP_CHARS], languages=languages, settings=_dateparser_settings(month_first)

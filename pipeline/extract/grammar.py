@@ -29,7 +29,6 @@ from pipeline.extract.spelling import (
 from pipeline.models import RelationVerb
 
 GRAMMAR_DIR = Path(__file__).resolve().parent / "grammars"
-GENERIC_LANGUAGES = ("es", "pt", "fr", "en")
 # What joins the items of a plural ("Decretos Supremos N° 1 y N° 2"); a grammar may say its own.
 _LIST_JOINERS = (",", ";", "y", "e", "and", "&")
 _LIST_ARTICLES = ("el", "la", "los", "las", "the")

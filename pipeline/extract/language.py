@@ -10,7 +10,10 @@ from __future__ import annotations
 from functools import lru_cache
 from typing import Any
 
-LANGUAGES = ("es", "en", "pt", "fr")
+# The languages the observatory reads, the one list every stage uses: py3langid is restricted to
+# them, page texts name countries in them, each has a generic norm grammar (Spanish first: a ZZ key
+# is read by the first that has its type), dateparser searches them.
+LANGUAGES = ("es", "pt", "fr", "en")
 # Below this many letters a classifier guesses (a title, "Decreto Supremo N° 004-2021-JUS").
 MIN_LETTERS = 40
 # Normalized probability over the four languages above which the text overrules the attribute:

@@ -17,7 +17,8 @@ from __future__ import annotations
 import re
 
 from pipeline.extract.countries import is_country
-from pipeline.extract.grammar import GENERIC_LANGUAGES, DocType, Grammar, load_grammar
+from pipeline.extract.grammar import DocType, Grammar, load_grammar
+from pipeline.extract.language import LANGUAGES
 from pipeline.extract.scanner import grammar_for
 from pipeline.models import HOME_COUNTRY
 
@@ -41,7 +42,7 @@ def grammar_of(country: str, type_code: str = "") -> Grammar:
     """The grammar behind a key's country: the country's, or for ZZ the generic grammar that
     has the type (Spanish first). ValueError names a code that is no country."""
     if country.upper() == UNDETERMINED:
-        generics = [load_grammar(f"generic/{lang}") for lang in GENERIC_LANGUAGES]
+        generics = [load_grammar(f"generic/{lang}") for lang in LANGUAGES]
         return next((g for g in generics if type_code in g.types), generics[-1])
     return grammar_for(country)
 

@@ -20,14 +20,15 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 
 from pipeline.extract.countries import country_languages, require_country
-from pipeline.extract.grammar import GENERIC_LANGUAGES, GRAMMAR_DIR, Grammar, load_grammar
+from pipeline.extract.grammar import GRAMMAR_DIR, Grammar, load_grammar
+from pipeline.extract.language import LANGUAGES
 from pipeline.extract.spelling import ACCENTS, atoms, case_sensitive, fold
 
 
 def generic_language(country: str) -> str:
     """The language whose generic grammar serves a country without its own: the first of its
     official languages (CLDR order) that has one, else English."""
-    return next((lang for lang in country_languages(country) if lang in GENERIC_LANGUAGES), "en")
+    return next((lang for lang in country_languages(country) if lang in LANGUAGES), "en")
 
 
 @functools.cache
@@ -48,7 +49,7 @@ def grammars_of_language(language: str) -> tuple[Grammar, ...]:
     lang = language.strip().lower()
     own = [load_grammar(path.stem) for path in sorted(GRAMMAR_DIR.glob("*.toml"))]
     mine = [g for g in own if g.language == lang]
-    if lang in GENERIC_LANGUAGES:
+    if lang in LANGUAGES:
         return (*mine, load_grammar(f"generic/{lang}"))
     return tuple(mine) or grammars_of_language("en")
 
