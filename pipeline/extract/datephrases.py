@@ -122,8 +122,6 @@ PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
         ),
     )
 )
-# A dateline: a line that opens with a place and a comma ("Lima, ", "LIMA, jueves "), or with
-# just a weekday ("Jueves 22 de abril de 2021", El Peruano's page header), right before the date.
 # A dateline: a line that opens with a place and a comma ("Lima, ", "LIMA, jueves ", "Brasília, ",
 # "Abidjan, le "; Honduras' "Tegucigalpa, M.D.C., " has two parts), or with just a weekday
 # ("Jueves 22 de abril de 2021", El Peruano's page header), right before the date.

@@ -59,8 +59,8 @@ def own_norm(
 def _norms(text: str, country: str) -> list[NormMention]:
     try:
         return find_norms(text, country)
-    except ValueError:  # a country without a grammar: no norm rather than a wrong one
-        return []
+    except ValueError:  # a code that is no country (every country has a grammar, its own or
+        return []  # its language's generic one): no norm rather than a wrong one
 
 
 def listing_norm(listed: Mapping[str, str], country: str) -> NormMention | None:
