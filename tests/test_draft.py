@@ -149,6 +149,15 @@ def test_a_brazilian_decree_is_drafted() -> None:
     assert got is not None and got.text == "Brasil adoptó la norma Decreto nº 9.937/2019."
 
 
+def test_a_portaria_names_the_body_that_numbered_it() -> None:
+    page = page_of("BR", "A Portaria MMFDH nº 507, de 2022, institui o Programa.\n")
+    got = draft_for(page, "BR", ["BR:PORT|507|2022|MMFDH"])
+    assert got is not None and got.text == (
+        "Brazil adopted Ordinance No. 507/2022 (Ministério da Mulher, da Família e dos Direitos"
+        " Humanos)."
+    )
+
+
 def test_a_french_law_in_english_loses_its_lower_case_number_sign() -> None:
     page = page_of("CI", "La loi n° 2014-388 du 20 juin 2014 portant promotion des défenseurs.\n")
     got = draft_for(page, "CI", ["CI:LOI|388|2014|"])

@@ -66,6 +66,9 @@ HARD_FORMS = [
      "Acuerdo Gubernativo 198-2025", ""),
     # Thousands separators.
     ("BR", "o Decreto nº 10.815/2021", "BR:DEC|10815|2021|", "Decreto nº 10.815/2021", ""),
+    # Brazil's ministries number their own portarias: the body before the number is the issuer
+    ("BR", "a Portaria MMFDH nº 507, de 2022, institui", "BR:PORT|507|2022|MMFDH",
+     "Portaria MMFDH nº 507, de 2022", ""),
     ("CL", "LEY NÚM. 21.366", "CL:LEY|21366||", "LEY NÚM. 21.366", ""),
     ("AR", "la Ley 27.541 de Solidaridad", "AR:LEY|27541||", "Ley 27.541", ""),
     ("CL", "el decreto N° 2.421, de 1964", "CL:DEC|2421|1964|", "decreto N° 2.421, de 1964", ""),
@@ -245,6 +248,7 @@ def test_issuer_names_come_from_the_grammars() -> None:
         ("CD:LOI|27|2023|", "Loi n° 23/027"),
         ("BF:LOI|39|2017|AN", "Loi n° 039-2017/AN"),
         ("BR:DEC|9937|2019|", "Decreto nº 9.937/2019"),
+        ("BR:PORT|507|2022|MMFDH", "Portaria MMFDH nº 507/2022"),
         ("HN:PCM|17|2015|", "Decreto Ejecutivo PCM-017-2015"),
         ("EC:RES|77|2019|DPE-CGAJ", "Resolución No. 077-DPE-CGAJ-2019"),
         ("MX:NOM|4|2013|SSA1", "NOM-004-SSA1-2013"),

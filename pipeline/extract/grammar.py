@@ -47,6 +47,7 @@ class DocType:
     generic: bool
     template: str  # how display forms print it; "" = the grammar's
     pad: int  # zero padding of a numbered-per-year number; -1 = the grammar's
+    body_issuer: bool = False  # numbered per issuing body, printed before the number
 
 
 @dataclass(frozen=True)
@@ -106,6 +107,7 @@ def _doc_type(entry: Mapping[str, Any]) -> DocType:
         generic=bool(entry.get("generic", False)),
         template=str(entry.get("template", "")),
         pad=int(entry.get("pad", -1)),
+        body_issuer=bool(entry.get("body_issuer", False)),
     )
 
 

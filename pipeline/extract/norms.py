@@ -272,11 +272,14 @@ def _number(printed: str) -> tuple[str, str]:
     return str(int(digits)) + suffix, digits + suffix
 
 
-def _issuer(grammar: Grammar, match: re.Match[str], year: str) -> tuple[str, str]:
+def _issuer(grammar: Grammar, doc: DocType, match: re.Match[str], year: str) -> tuple[str, str]:
     """(issuer, year): upper case, inner spaces folded; a year closing a slash chain moves to the
-    year where the grammar says so ("048/CAB/VPM/METPS/2015" is number 48 of 2015)."""
+    year where the grammar says so ("048/CAB/VPM/METPS/2015" is number 48 of 2015). A type
+    numbered per issuing body takes the body printed before its number ("Portaria MMFDH nº
+    507": Brazil's ministries each number their portarias)."""
     groups = match.groupdict()
-    text = next((groups[g] for g in _ISSUER_GROUPS if groups.get(g)), "")
+    names = (*_ISSUER_GROUPS, "body") if doc.body_issuer else _ISSUER_GROUPS
+    text = next((groups[g] for g in names if groups.get(g)), "")
     issuer = re.sub(r"/\s+", "/", " ".join(text.upper().split()))
     if grammar.issuer_year and not year:
         tail = re.search(r"/((?:1[89]|20)[0-9]{2})$", issuer)
@@ -296,7 +299,7 @@ def _mention(
     doc = spelling.type
     number, printed = _number(match[_number_group(match)])
     year, flags = _year(grammar, doc, match)
-    issuer, year = _issuer(grammar, match, year)
+    issuer, year = _issuer(grammar, doc, match, year)
     groups = match.groupdict()
     sep = groups.get("isep") or ("/" if groups.get("issuer_b") else "-")
     if spelling.language != grammar.language:

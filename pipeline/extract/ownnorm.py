@@ -132,12 +132,15 @@ def type_display(norm: NormMention) -> str:
 
 def printed_parts(norm: NormMention) -> tuple[str, str, str]:
     """The norm's display form in its three parts: ("Decreto Supremo", "N°", "004-2021-JUS"),
-    ("Decreto", "", "1066 de 2015") where no number sign is printed; ("", "", display) when the
-    display does not open with its type's name (Mexico's "NOM-004-SSA1-2013")."""
+    ("Decreto", "", "1066 de 2015") where no number sign is printed, ("Portaria", "nº", "507/2022")
+    for Brazil's "Portaria MMFDH nº 507/2022" (the issuer is said apart); ("", "", display) when
+    the display does not open with its type's name (Mexico's "NOM-004-SSA1-2013")."""
     kind = type_display(norm)
     if not kind or not norm.display.startswith(kind):
         return "", "", norm.display
     rest = norm.display[len(kind) :].strip()
+    if norm.issuer and rest.startswith(norm.issuer + " "):
+        rest = rest[len(norm.issuer) :].strip()  # the body that numbers it: "Portaria MMFDH nº"
     sign = _MARKER.match(rest)
     return (kind, sign.group().strip(), rest[sign.end() :]) if sign else (kind, "", rest)
 
