@@ -38,7 +38,7 @@ from pipeline.models import (
 
 # Bump whenever the output for the same bytes can change: extractions are keyed by
 # (document, extractor version), so a bump makes `pipeline extract` redo old documents.
-EXTRACTOR_VERSION = "3"
+EXTRACTOR_VERSION = "4"
 # Flag of a norm read from a gazette's listing rather than from the text.
 LISTED = "listed"
 _SPACE = re.compile(r"\s+")
